@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { allVariables } from "./variables/index.ts";
+
+const shape = Object.fromEntries(Object.entries(allVariables).map(([name, spec]) => [name, spec.schema])) as {
+  [K in keyof typeof allVariables]: (typeof allVariables)[K]["schema"];
+};
+
+export const configSchema = z.object(shape);
+
+export type Config = z.output<typeof configSchema>;
+
+/** Thrown with every problem at once, so an operator fixes the environment in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const secretNames = new Set(
+  Object.entries(allVariables)
+    .filter(([, spec]) => "secret" in spec && spec.secret)
+    .map(([name]) => name),
+);
+
+export function isSecretVariable(name: string): boolean {
+  return secretNames.has(name);
+}
+
+/**
+ * Validates an environment. Messages name the variable and the fix, and never echo a value:
+ * a mistyped secret in the wrong variable must not end up in a terminal or a log.
+ */
+export function parseConfig(environment: Record<string, string | undefined>): Config {
+  const result = configSchema.safeParse(environment);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? "?");
+    const spec = allVariables[name as keyof typeof allVariables];
+    const missing = issue.code === "invalid_type" && environment[name] === undefined;
+    const what = missing ? "is missing" : `is invalid (${issue.message})`;
+    return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
+  });
+  throw new ConfigError(problems);
+}

@@ -1,0 +1,12 @@
+import { coreVariables } from "./core.ts";
+import { discordVariables } from "./discord.ts";
+import { slackVariables } from "./slack.ts";
+
+/** Every variable the bot reads, grouped for the README; one place for all defaults. */
+export const variableGroups = {
+  Core: coreVariables,
+  Discord: discordVariables,
+  Slack: slackVariables,
+} as const;
+
+export const allVariables = { ...coreVariables, ...discordVariables, ...slackVariables };

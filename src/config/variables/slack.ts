@@ -1,0 +1,34 @@
+import { env, variable } from "../variable.ts";
+
+export const slackVariables = {
+  SLACK_BOT_TOKEN: variable(env.string().optional(), {
+    description: "Bot token (xoxb-…); with SLACK_SIGNING_SECRET enables the Slack adapter.",
+    secret: true,
+    example: "xoxb-your-bot-token",
+  }),
+  SLACK_SIGNING_SECRET: variable(env.string().optional(), {
+    description: "Signing secret that verifies requests to /slack/events (HTTP mode).",
+    secret: true,
+    example: "your-signing-secret",
+  }),
+  SLACK_APP_TOKEN: variable(env.string().optional(), {
+    description: "App-level token (xapp-…); switches the Slack adapter to Socket Mode.",
+    secret: true,
+  }),
+  SLACK_API_URL: variable(env.url().default("https://slack.com/api/"), {
+    description: "Web API base (WebClient `slackApiUrl`), for proxies and tests.",
+  }),
+  SLACK_REPLY_IN_THREADS: variable(env.enumOf(["mentions", "all"]).default("mentions"), {
+    description:
+      "`all`: in threads the bot has answered, every later human message is answered without a mention.",
+  }),
+  SLACK_COMMAND_ASK: variable(env.string().default("/ask"), { description: "Slash command that asks a question." }),
+  SLACK_COMMAND_RESET: variable(env.string().default("/reset"), {
+    description: "Slash command that clears the conversation.",
+  }),
+  SLACK_COMMAND_USAGE: variable(env.string().default("/usage"), { description: "Slash command that shows usage." }),
+  SLACK_COMMAND_HELP: variable(env.string().default("/help"), { description: "Slash command that shows help." }),
+  PORT: variable(env.int(0, 65535).default(3000), {
+    description: "HTTP port for Slack events (`POST /slack/events`) and health endpoints.",
+  }),
+};

@@ -1,0 +1,34 @@
+/** Platforms the engine knows by name; used in conversation keys and metrics labels. */
+export type Platform = "discord" | "slack" | "console";
+
+/**
+ * One message from a person, normalized by an adapter. Nothing platform-specific beyond ids:
+ * adapters resolve mentions to readable names before the text gets here.
+ */
+export interface InboundTurn {
+  platform: Platform;
+  /** Discord guild id, Slack team id; "dm" or the user's id for direct messages without a workspace. */
+  workspaceId: string;
+  channelId: string;
+  /** Root of the conversation inside the channel: a thread id, the root of a reply chain, or "main". */
+  threadId: string;
+  userId: string;
+  userName: string;
+  text: string;
+  isDirectMessage: boolean;
+  /** BCP 47 tag such as "en-US" or "zh-CN", when the platform tells us. */
+  locale?: string;
+}
+
+/** The parts of a turn that identify its conversation. */
+export type ConversationAddress = Pick<InboundTurn, "platform" | "workspaceId" | "channelId" | "threadId">;
+
+/**
+ * `platform:workspace:channel:thread`. The workspace is always part of the key so that two tenants
+ * can never share a history, even if a platform reused a channel id.
+ */
+export function conversationKey(address: ConversationAddress): string {
+  return [address.platform, address.workspaceId, address.channelId, address.threadId]
+    .map((part) => encodeURIComponent(part))
+    .join(":");
+}

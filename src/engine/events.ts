@@ -1,0 +1,40 @@
+import type { TokenUsage } from "../llm/types.ts";
+
+/** Why an answer ended; "interrupted" means the stream broke after text had reached the user. */
+export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "unknown";
+
+/** A short, fixed, localized text the user sees instead of an answer. */
+export interface EngineFailure {
+  code: UserFacingErrorCode;
+  message: string;
+}
+
+export type UserFacingErrorCode =
+  | "rate_limited"
+  | "quota_exhausted"
+  | "misconfigured"
+  | "timed_out"
+  | "too_long"
+  | "unavailable"
+  | "empty_question"
+  | "internal";
+
+export interface EngineResult {
+  /** The full text to show: the answer, a command's output, or the failure message. */
+  text: string;
+  usage: TokenUsage | undefined;
+  cached: boolean;
+  finishReason: FinishReason;
+  /** Set when the turn failed; `text` is then `failure.message`. */
+  failure?: EngineFailure;
+  /** True for command output (reset/help/usage), which adapters may show privately. */
+  command?: EngineCommand;
+}
+
+export type EngineCommand = "reset" | "help" | "usage";
+
+/**
+ * The engine streams text deltas, then exactly one final result. Deltas concatenated are a prefix
+ * of (usually equal to) `final.result.text`; adapters render `final.result.text` as the truth.
+ */
+export type EngineEvent = { type: "delta"; text: string } | { type: "final"; result: EngineResult };

@@ -1,0 +1,17 @@
+import type { InboundTurn } from "../conversation/turn.ts";
+import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
+
+export interface AskOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * What every adapter talks to. `ask` never throws: failures arrive as a final result with `failure`
+ * set and a short localized text, so an adapter only renders.
+ */
+export interface ConversationEngine {
+  /** Streams the answer to `turn` (deltas, then one final). Turns of one conversation run in order. */
+  ask(turn: InboundTurn, options?: AskOptions): AsyncIterable<EngineEvent>;
+  /** reset / help / usage for the turn's conversation and user. */
+  command(command: EngineCommand, turn: InboundTurn): Promise<EngineResult>;
+}

@@ -1,0 +1,85 @@
+import type { UserFacingErrorCode } from "../engine/events.ts";
+
+/** Base of every error the LLM client throws; `userCode` picks the fixed text the user sees. */
+export abstract class LlmError extends Error {
+  abstract readonly userCode: UserFacingErrorCode;
+  /** Whether another attempt may succeed. */
+  abstract readonly retryable: boolean;
+  readonly status: number | undefined;
+
+  constructor(message: string, status?: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.status = status;
+  }
+}
+
+/** 429 that will clear by itself; `retryAfterMs` is the server's hint, if any. */
+export class RateLimitedError extends LlmError {
+  readonly userCode = "rate_limited";
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, 429, options);
+  }
+}
+
+/** The account is out of money or quota: retrying is useless until the operator acts. */
+export class QuotaExhaustedError extends LlmError {
+  readonly userCode = "quota_exhausted";
+  readonly retryable = false;
+}
+
+/** 401/403/404: a wrong key, model or base URL. */
+export class MisconfiguredError extends LlmError {
+  readonly userCode = "misconfigured";
+  readonly retryable = false;
+}
+
+/** 400 because the request is too large for the model's context. */
+export class ContextTooLongError extends LlmError {
+  readonly userCode = "too_long";
+  readonly retryable = false;
+}
+
+/** Any other 4xx: our request is wrong and repeating it will not help. */
+export class BadRequestError extends LlmError {
+  readonly userCode = "internal";
+  readonly retryable = false;
+}
+
+/** 408, 5xx, connection resets, malformed responses: the upstream may recover. */
+export class UpstreamUnavailableError extends LlmError {
+  readonly userCode = "unavailable";
+  readonly retryable = true;
+  constructor(
+    message: string,
+    status?: number,
+    readonly retryAfterMs?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, status, options);
+  }
+}
+
+/** No headers, or no chunk, within the configured time. */
+export class UpstreamTimeoutError extends LlmError {
+  readonly userCode = "timed_out";
+  readonly retryable = true;
+}
+
+/** The attempt budget or the total deadline ran out; `lastError` says what kept failing. */
+export class RetriesExhaustedError extends LlmError {
+  readonly retryable = false;
+  readonly userCode: UserFacingErrorCode;
+  constructor(
+    message: string,
+    readonly lastError: LlmError,
+  ) {
+    super(message, lastError.status, { cause: lastError });
+    this.userCode = lastError.userCode;
+  }
+}
