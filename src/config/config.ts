@@ -37,7 +37,7 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
     const spec = allVariables[name as keyof typeof allVariables];
-    const missing = issue.code === "invalid_type" && environment[name] === undefined;
+    const missing = issue.code === "invalid_type" && !environment[name]?.trim();
     const what = missing ? "is missing" : `is invalid (${issue.message})`;
     return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
   });

@@ -1,6 +1,18 @@
 import type { InboundTurn } from "../conversation/turn.ts";
 import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
 
+/** How the platform spells its commands, for the help text. */
+export interface CommandNames {
+  ask: string;
+  reset: string;
+  usage: string;
+  help: string;
+}
+
+export interface CommandOptions {
+  commandNames?: CommandNames;
+}
+
 export interface AskOptions {
   signal?: AbortSignal;
 }
@@ -13,5 +25,5 @@ export interface ConversationEngine {
   /** Streams the answer to `turn` (deltas, then one final). Turns of one conversation run in order. */
   ask(turn: InboundTurn, options?: AskOptions): AsyncIterable<EngineEvent>;
   /** reset / help / usage for the turn's conversation and user. */
-  command(command: EngineCommand, turn: InboundTurn): Promise<EngineResult>;
+  command(command: EngineCommand, turn: InboundTurn, options?: CommandOptions): Promise<EngineResult>;
 }

@@ -9,6 +9,8 @@ export interface ChatRequest {
   temperature?: number;
   topP?: number;
   maxTokens: number;
+  /** Prompt tokens as the caller counted them; used to pace against a token budget. */
+  promptTokens?: number;
 }
 
 export interface TokenUsage {

@@ -1,0 +1,82 @@
+import type { ChatMessage } from "../llm/types.ts";
+import type { HistoryPair } from "./history-store.ts";
+import type { TokenCounter } from "./token-counter.ts";
+
+export interface WindowLimits {
+  /** Bound of the whole exchange: system prompt, history, question and the reserved answer. */
+  maxTokens: number;
+  /** History messages (two per pair) allowed besides the system prompt and the question. */
+  maxMessages: number;
+  /** Tokens reserved for the answer (MAX_TOKENS). */
+  answerTokens: number;
+  /** The model's context size; the prompt plus the reserve never exceed it. */
+  contextTokens: number;
+}
+
+export interface BuiltWindow {
+  messages: ChatMessage[];
+  promptTokens: number;
+  /** The question as sent, possibly shortened. */
+  question: string;
+  questionTokens: number;
+  questionTruncated: boolean;
+  pairsUsed: number;
+}
+
+/**
+ * Builds what is sent upstream: the system prompt first, then the newest whole pairs that fit, then
+ * the question. Pairs are never split: half an exchange confuses models more than a missing one.
+ */
+export class HistoryWindow {
+  constructor(
+    private readonly counter: TokenCounter,
+    private readonly limits: WindowLimits,
+  ) {}
+
+  /** How many pairs to read from the store at most. */
+  get maxPairs(): number {
+    return Math.floor(this.limits.maxMessages / 2);
+  }
+
+  build(systemPrompt: string, history: readonly HistoryPair[], question: string, truncationMarker: string): BuiltWindow {
+    const budget =
+      Math.min(this.limits.maxTokens, this.limits.contextTokens) - this.limits.answerTokens;
+    const systemTokens = this.counter.countMessage(systemPrompt);
+
+    let sentQuestion = question;
+    let questionTokens = this.counter.countMessage(question);
+    let questionTruncated = false;
+    const room = budget - systemTokens;
+    if (questionTokens > room) {
+      const marker = `\n${truncationMarker}`;
+      const keep = Math.max(0, room - this.counter.countMessage(marker));
+      sentQuestion = this.counter.truncate(question, keep) + marker;
+      questionTokens = this.counter.countMessage(sentQuestion);
+      questionTruncated = true;
+    }
+
+    let used = systemTokens + questionTokens;
+    const chosen: HistoryPair[] = [];
+    for (let i = history.length - 1; i >= 0 && chosen.length < this.maxPairs; i--) {
+      const pair = history[i] as HistoryPair;
+      const cost = pair.userTokens + pair.assistantTokens;
+      if (used + cost > budget) break;
+      used += cost;
+      chosen.unshift(pair);
+    }
+
+    const messages: ChatMessage[] = [{ role: "system", content: systemPrompt }];
+    for (const pair of chosen) {
+      messages.push({ role: "user", content: pair.user }, { role: "assistant", content: pair.assistant });
+    }
+    messages.push({ role: "user", content: sentQuestion });
+    return {
+      messages,
+      promptTokens: used,
+      question: sentQuestion,
+      questionTokens,
+      questionTruncated,
+      pairsUsed: chosen.length,
+    };
+  }
+}

@@ -1,0 +1,226 @@
+import type { AnswerCache, CachedAnswer } from "../cache/answer-cache.ts";
+import { answerCacheKey, type CacheScope, scopeOf } from "../cache/cache-key.ts";
+import type { HistoryStore } from "../conversation/history-store.ts";
+import type { HistoryWindow } from "../conversation/history-window.ts";
+import type { SettingsStore } from "../conversation/settings-store.ts";
+import { resolveSettings } from "../conversation/system-prompt.ts";
+import type { TokenCounter } from "../conversation/token-counter.ts";
+import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
+import { translate } from "../i18n/translate.ts";
+import { LlmError } from "../llm/errors.ts";
+import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
+import type { Logger } from "../observability/logger.ts";
+import { keysForAnswer } from "../usage/usage-keys.ts";
+import type { UsageStore } from "../usage/usage-store.ts";
+import { AsyncQueue } from "./async-queue.ts";
+import { runCommand } from "./commands.ts";
+import type { EngineCommand, EngineEvent, EngineResult, FinishReason, UserFacingErrorCode } from "./events.ts";
+import { KeyedSerialQueue } from "./keyed-serial-queue.ts";
+import type { AskOptions, CommandOptions, ConversationEngine } from "./types.ts";
+
+export interface EngineDefaults {
+  systemPrompt: string;
+  model: string;
+  temperature: number | undefined;
+  topP: number | undefined;
+  maxTokens: number;
+  cacheScope: CacheScope;
+  /** Locale of the bot's own texts when a turn carries none. */
+  locale: string;
+}
+
+/** Hooks for metrics; every method optional so tests and the console need none. */
+export interface EngineObserver {
+  answered?(outcome: { cache: "hit" | "miss" | "coalesced" | "bypass"; failure?: UserFacingErrorCode }): void;
+}
+
+export interface EngineDependencies {
+  llm: LlmClient;
+  history: HistoryStore;
+  /** Undefined turns the answer cache off. */
+  cache: AnswerCache | undefined;
+  settings: SettingsStore;
+  usage: UsageStore;
+  counter: TokenCounter;
+  window: HistoryWindow;
+  defaults: EngineDefaults;
+  logger: Logger;
+  now?: () => number;
+  observer?: EngineObserver;
+}
+
+const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]);
+
+export class Engine implements ConversationEngine {
+  private readonly order = new KeyedSerialQueue();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: EngineDependencies) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async *ask(turn: InboundTurn, options: AskOptions = {}): AsyncGenerator<EngineEvent> {
+    const key = conversationKey(turn);
+    const release = await this.order.acquire(key);
+    try {
+      yield* this.answer(turn, key, options);
+    } finally {
+      release();
+    }
+  }
+
+  command(command: EngineCommand, turn: InboundTurn, options: CommandOptions = {}): Promise<EngineResult> {
+    return runCommand(command, turn, options, {
+      history: this.deps.history,
+      usage: this.deps.usage,
+      model: this.deps.defaults.model,
+      settings: this.deps.settings,
+      globalPrompt: this.deps.defaults.systemPrompt,
+      locale: this.deps.defaults.locale,
+      order: this.order,
+    });
+  }
+
+  private async *answer(turn: InboundTurn, key: string, options: AskOptions): AsyncGenerator<EngineEvent> {
+    const { deps } = this;
+    const locale = turn.locale ?? deps.defaults.locale;
+    const question = turn.text.trim();
+    if (!question) {
+      yield failure(locale, "empty_question");
+      return;
+    }
+    const settings = await resolveSettings(deps.settings, deps.defaults, turn);
+    const history = await deps.history.read(key, deps.window.maxPairs);
+    const window = deps.window.build(
+      settings.systemPrompt,
+      history,
+      question,
+      translate(locale, "note.truncated_question"),
+    );
+    const request: ChatRequest = {
+      model: settings.model,
+      messages: window.messages,
+      maxTokens: deps.defaults.maxTokens,
+      promptTokens: window.promptTokens,
+      ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+      ...(deps.defaults.topP !== undefined ? { topP: deps.defaults.topP } : {}),
+    };
+
+    const deltas = new AsyncQueue<string>();
+    const compute = () => this.complete(request, deltas, options.signal);
+    const useCache = deps.cache !== undefined && history.length === 0 && !window.questionTruncated;
+    const resolution: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
+      useCache && deps.cache
+        ? deps.cache.resolve(
+            answerCacheKey({
+              scope: scopeOf(turn, deps.defaults.cacheScope),
+              model: settings.model,
+              systemPrompt: settings.systemPrompt,
+              temperature: settings.temperature,
+              topP: deps.defaults.topP,
+              maxTokens: deps.defaults.maxTokens,
+              question,
+            }),
+            compute,
+          )
+        : compute().then((answer) => ({ answer, outcome: "bypass" as const }));
+    // Whoever computes streams into `deltas`; a caller served by the cache or by another caller's
+    // computation gets no deltas, so end the queue when the resolution settles either way.
+    resolution.then(
+      () => deltas.end(),
+      () => deltas.end(),
+    );
+    for await (const text of deltas) yield { type: "delta", text };
+
+    let resolved: Awaited<typeof resolution>;
+    try {
+      resolved = await resolution;
+    } catch (error) {
+      const code: UserFacingErrorCode = error instanceof LlmError ? error.userCode : "internal";
+      deps.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), kind: (error as Error)?.name, conversation: key },
+        "answer failed",
+      );
+      deps.observer?.answered?.({ cache: useCache ? "miss" : "bypass", failure: code });
+      yield failure(locale, code);
+      return;
+    }
+
+    const { answer, outcome } = resolved;
+    if (outcome === "hit" || outcome === "coalesced") yield { type: "delta", text: answer.text };
+    if (!answer.text) {
+      deps.observer?.answered?.({ cache: outcome, failure: "unavailable" });
+      yield failure(locale, "unavailable");
+      return;
+    }
+    const fromCache = outcome === "hit" || outcome === "coalesced";
+    const usage = fromCache ? undefined : answer.usage;
+    await this.remember(turn, key, window.question, window.questionTokens, answer.text, settings.model, usage, fromCache);
+    deps.observer?.answered?.({ cache: outcome });
+    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
+    yield {
+      type: "final",
+      result: { text: answer.text + note, usage, cached: fromCache, finishReason: answer.finishReason },
+    };
+  }
+
+  /** Calls the model, streaming deltas to `sink`; throws an LlmError when no text arrived at all. */
+  private async complete(request: ChatRequest, sink: AsyncQueue<string>, signal?: AbortSignal): Promise<CachedAnswer> {
+    let text = "";
+    let usage: TokenUsage | undefined;
+    let finishReason: FinishReason = "unknown";
+    for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
+      if (chunk.type === "delta") {
+        text += chunk.text;
+        sink.push(chunk.text);
+        continue;
+      }
+      usage = chunk.usage;
+      if (chunk.interrupted) finishReason = "interrupted";
+      else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
+        finishReason = chunk.finishReason as FinishReason;
+      } else finishReason = "stop"; // providers that omit finish_reason: the end of the stream is the end
+    }
+    usage ??= {
+      promptTokens: request.promptTokens ?? 0,
+      completionTokens: this.deps.counter.count(text),
+      reported: false,
+    };
+    return { text, usage, finishReason };
+  }
+
+  /** A turn enters the history only once it has an answer: a failed turn leaves no half-pair behind. */
+  private async remember(
+    turn: InboundTurn,
+    key: string,
+    question: string,
+    questionTokens: number,
+    answer: string,
+    model: string,
+    usage: TokenUsage | undefined,
+    fromCache: boolean,
+  ): Promise<void> {
+    const { deps } = this;
+    await deps.history.append(key, {
+      user: question,
+      assistant: answer,
+      userTokens: questionTokens,
+      assistantTokens: deps.counter.countMessage(answer),
+    });
+    await deps.usage.add(keysForAnswer(turn, model, this.now()), {
+      requests: 1,
+      promptTokens: usage?.promptTokens ?? 0,
+      completionTokens: usage?.completionTokens ?? 0,
+      cachedAnswers: fromCache ? 1 : 0,
+      savedTokens: fromCache ? questionTokens + deps.counter.count(answer) : 0,
+    });
+  }
+}
+
+function failure(locale: string, code: UserFacingErrorCode): EngineEvent {
+  const message = translate(locale, `error.${code}`);
+  return {
+    type: "final",
+    result: { text: message, usage: undefined, cached: false, finishReason: "unknown", failure: { code, message } },
+  };
+}

@@ -1,0 +1,169 @@
+import OpenAI from "openai";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { Logger } from "../observability/logger.ts";
+import { classifyError } from "./classify-error.ts";
+import type { Clock } from "./clock.ts";
+import { RateLimitedError, RetriesExhaustedError, UpstreamTimeoutError } from "./errors.ts";
+import { readSnapshot } from "./rate-limit-headers.ts";
+import { QuotaWaitTooLong, type RateLimiter } from "./rate-limiter.ts";
+import type { RetryPolicy } from "./retry-policy.ts";
+import type { ChatRequest, LlmChunk, LlmClient, StreamOptions, TokenUsage } from "./types.ts";
+
+export interface OpenAiChatClientOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  /** Wait for headers, and between chunks, before an attempt is abandoned. */
+  timeoutMs: number;
+  policy: RetryPolicy;
+  limiter: RateLimiter;
+  clock: Clock;
+  logger: Logger;
+  /** Observes each attempt's outcome (metrics). */
+  onAttempt?: (outcome: AttemptOutcome) => void;
+  /** Injected for tests of other transports; the official SDK by default. */
+  sdk?: OpenAI;
+}
+
+export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_error" | "fatal_error";
+
+/**
+ * The official SDK with its retries off; every retry, wait and pacing decision is made here so that
+ * rate limits are handled once, consistently, and visibly in the logs and metrics.
+ */
+export class OpenAiChatClient implements LlmClient {
+  private readonly sdk: OpenAI;
+
+  constructor(private readonly options: OpenAiChatClientOptions) {
+    this.sdk =
+      options.sdk ??
+      new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL ?? null, maxRetries: 0, timeout: options.timeoutMs });
+  }
+
+  async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<LlmChunk> {
+    const { clock, policy, limiter, logger } = this.options;
+    const deadline = clock.now() + policy.deadlineMs;
+    const estimate = (request.promptTokens ?? 0) + request.maxTokens;
+    for (let attempt = 1; ; attempt++) {
+      let permit: Awaited<ReturnType<RateLimiter["acquire"]>>;
+      try {
+        permit = await limiter.acquire(estimate, { deadline, ...(options.signal ? { signal: options.signal } : {}) });
+      } catch (error) {
+        if (error instanceof QuotaWaitTooLong) {
+          throw new RateLimitedError("rate limit wait exceeds the deadline", error.waitMs, { cause: error });
+        }
+        throw error;
+      }
+      let delivered = false;
+      let usage: TokenUsage | undefined;
+      try {
+        for await (const chunk of this.attempt(request, options.signal)) {
+          if (chunk.type === "delta") delivered = true;
+          else usage = chunk.usage;
+          yield chunk;
+        }
+        this.options.onAttempt?.("ok");
+        return;
+      } catch (raw) {
+        if (options.signal?.aborted) throw raw;
+        const error = classifyError(raw, clock.now());
+        if (delivered) {
+          // Text already reached the user: a retry would print a second copy. End with what arrived.
+          logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
+          this.options.onAttempt?.("interrupted");
+          yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
+          return;
+        }
+        if (error instanceof RateLimitedError) {
+          // One 429 pauses everyone queued behind us, not just this request.
+          await limiter.coolDown(clock.now() + (error.retryAfterMs ?? policy.delayAfter(error, 1) ?? 0));
+        }
+        this.options.onAttempt?.(
+          error instanceof RateLimitedError ? "rate_limited" : error.retryable ? "retryable_error" : "fatal_error",
+        );
+        const delay = policy.delayAfter(error, attempt);
+        logger.warn(
+          { err: error.message, kind: error.name, status: error.status, attempt, retryInMs: delay },
+          "llm attempt failed",
+        );
+        if (delay === undefined) {
+          throw error.retryable ? new RetriesExhaustedError(`gave up after ${attempt} attempts`, error) : error;
+        }
+        if (clock.now() + delay > deadline) {
+          throw new RetriesExhaustedError("retry would pass the deadline", error);
+        }
+        if (!(error instanceof RateLimitedError)) await clock.sleep(delay, options.signal);
+      } finally {
+        permit.release(usage ? usage.promptTokens + usage.completionTokens : undefined);
+      }
+    }
+  }
+
+  /** One HTTP attempt: yields deltas and a final `done`, or throws what went wrong. */
+  private async *attempt(request: ChatRequest, signal: AbortSignal | undefined): AsyncGenerator<LlmChunk> {
+    const { clock, limiter, timeoutMs } = this.options;
+    const controller = new AbortController();
+    const forwardAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", forwardAbort, { once: true });
+    try {
+      const { data: stream, response } = await this.sdk.chat.completions
+        .create(
+          {
+            model: request.model,
+            messages: request.messages.map(({ role, content }) => ({ role, content })),
+            max_tokens: request.maxTokens,
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+            stream: true,
+            stream_options: { include_usage: true },
+          },
+          { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 },
+        )
+        .withResponse();
+      await limiter.observe(readSnapshot(response.headers, clock.now()));
+
+      let usage: TokenUsage | undefined;
+      let finishReason: string | undefined;
+      const iterator = stream[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await nextWithin(iterator, timeoutMs, () => controller.abort());
+        if (next.done) break;
+        const chunk: ChatCompletionChunk = next.value;
+        if (chunk.usage) {
+          usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+            reported: true,
+          };
+        }
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        const text = choice?.delta?.content;
+        if (text) yield { type: "delta", text };
+      }
+      yield { type: "done", usage, finishReason, interrupted: false };
+    } finally {
+      signal?.removeEventListener("abort", forwardAbort);
+      controller.abort();
+    }
+  }
+}
+
+/** The SDK times out only the wait for headers; a stream that goes silent is ours to end. */
+async function nextWithin<T>(
+  iterator: AsyncIterator<T>,
+  timeoutMs: number,
+  onTimeout: () => void,
+): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new UpstreamTimeoutError(`no stream chunk within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([iterator.next(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

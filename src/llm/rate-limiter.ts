@@ -1,0 +1,40 @@
+import type { RateLimitSnapshot } from "./rate-limit-headers.ts";
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Absolute clock time after which waiting is pointless; acquire rejects with `QuotaWaitTooLong`. */
+  deadline?: number;
+}
+
+export interface RateLimitPermit {
+  /** Frees the concurrency slot; `actualTokens` corrects the estimate taken from the token budget. */
+  release(actualTokens?: number): void;
+}
+
+export interface RateLimiterStats {
+  inFlight: number;
+  queued: number;
+  coolDownMs: number;
+}
+
+/**
+ * Paces upstream requests for a whole process (or, in Redis, for all replicas sharing one API quota):
+ * a concurrency cap, optional RPM/TPM budgets, limits learned from response headers, and one shared
+ * cool-down after a 429 so queued requests wait together instead of each hammering the API.
+ */
+export interface RateLimiter {
+  acquire(estimatedTokens: number, options?: AcquireOptions): Promise<RateLimitPermit>;
+  /** Nothing may be sent before `until` (absolute clock ms). */
+  coolDown(until: number): Promise<void>;
+  /** Limits reported by a successful response. */
+  observe(snapshot: RateLimitSnapshot): Promise<void>;
+  stats(): RateLimiterStats;
+}
+
+/** The wait the limits force is longer than the caller may wait. */
+export class QuotaWaitTooLong extends Error {
+  constructor(readonly waitMs: number) {
+    super(`rate limit wait of ${Math.round(waitMs)} ms exceeds the deadline`);
+    this.name = "QuotaWaitTooLong";
+  }
+}

@@ -1,0 +1,215 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** A chat-completions request body as the fake received it. */
+export interface ReceivedRequest {
+  model: string;
+  messages: { role: string; content: string; name?: string }[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  [key: string]: unknown;
+}
+
+export interface RequestInfo {
+  body: ReceivedRequest;
+  headers: IncomingMessage["headers"];
+  /** 0-based index of this request since start (or the last reset). */
+  index: number;
+}
+
+export type FakeResponse =
+  /** A normal answer, streamed in `chunks` pieces when the request streams. */
+  | {
+      kind: "text";
+      text: string;
+      chunks?: number;
+      /** Wait between chunks; 0 by default. */
+      chunkDelayMs?: number;
+      usage?: { prompt_tokens: number; completion_tokens: number } | null;
+      finishReason?: string | null;
+      headers?: Record<string, string>;
+    }
+  | { kind: "error"; status: number; body?: unknown; headers?: Record<string, string> }
+  /** Accept the connection and never send headers. */
+  | { kind: "stall-before-headers" }
+  /** Send headers and `before` as deltas, then go silent without closing. */
+  | { kind: "stall-mid-stream"; before: string }
+  /** Send headers and `before` as deltas, then destroy the socket. */
+  | { kind: "cut-mid-stream"; before: string }
+  /** A 200 whose body is not valid JSON / SSE. */
+  | { kind: "malformed"; contentType?: string; body?: string };
+
+export type Responder = (request: RequestInfo) => FakeResponse | Promise<FakeResponse>;
+
+export interface FakeOpenAI {
+  /** Base URL to pass as OPENAI_BASE_URL, e.g. http://127.0.0.1:1234/v1 */
+  readonly url: string;
+  readonly requests: RequestInfo[];
+  setResponder(responder: Responder): void;
+  /** Forget recorded requests and go back to the default echo responder. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export function lastUserMessage(request: RequestInfo): string {
+  const users = request.body.messages.filter((m) => m.role === "user");
+  return users[users.length - 1]?.content ?? "";
+}
+
+export const echoResponder: Responder = (request) => ({ kind: "text", text: `Echo: ${lastUserMessage(request)}` });
+
+/** Splits text into n nearly equal pieces (by code point, so Chinese is never cut mid-character). */
+function pieces(text: string, n: number): string[] {
+  const chars = Array.from(text);
+  const size = Math.max(1, Math.ceil(chars.length / Math.max(1, n)));
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += size) out.push(chars.slice(i, i + size).join(""));
+  return out.length > 0 ? out : [""];
+}
+
+/** Rough, deterministic usage numbers for the fake; tests compare against what the fake reports. */
+function fakeUsage(request: ReceivedRequest, text: string) {
+  const promptChars = request.messages.reduce((sum, m) => sum + m.content.length, 0);
+  return { prompt_tokens: Math.ceil(promptChars / 4) + 3, completion_tokens: Math.ceil(text.length / 4) + 1 };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeOpenAI(initial: Responder = echoResponder): Promise<FakeOpenAI> {
+  let responder = initial;
+  const requests: RequestInfo[] = [];
+  const sockets = new Set<Socket>();
+  let counter = 0;
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await readBody(req);
+    if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+      sendJson(res, 404, { error: { message: "not found", type: "invalid_request_error" } });
+      return;
+    }
+    const body = JSON.parse(raw) as ReceivedRequest;
+    const info: RequestInfo = { body, headers: req.headers, index: counter++ };
+    requests.push(info);
+    const script = await responder(info);
+    const id = `chatcmpl-${info.index}`;
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+    switch (script.kind) {
+      case "error":
+        sendJson(
+          res,
+          script.status,
+          script.body ?? { error: { message: `error ${script.status}`, type: "server_error", code: null } },
+          script.headers,
+        );
+        return;
+      case "stall-before-headers":
+        return; // the socket stays open until the client gives up or the server closes
+      case "malformed":
+        res.writeHead(200, { "content-type": script.contentType ?? "application/json" });
+        res.end(script.body ?? "{not json");
+        return;
+      case "stall-mid-stream":
+      case "cut-mid-stream": {
+        if (!body.stream) {
+          if (script.kind === "cut-mid-stream") res.socket?.destroy();
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        for (const piece of pieces(script.before, 2)) res.write(chunk({ content: piece }, null));
+        if (script.kind === "cut-mid-stream") {
+          await delay(5);
+          res.socket?.destroy();
+        }
+        return;
+      }
+      case "text": {
+        const usage =
+          script.usage === null ? undefined : (script.usage ?? fakeUsage(body, script.text));
+        const finish = script.finishReason === undefined ? "stop" : script.finishReason;
+        const usageBlock = usage ? { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } : undefined;
+        if (!body.stream) {
+          sendJson(
+            res,
+            200,
+            {
+              id,
+              object: "chat.completion",
+              created,
+              model: body.model,
+              choices: [{ index: 0, message: { role: "assistant", content: script.text }, finish_reason: finish }],
+              ...(usageBlock ? { usage: usageBlock } : {}),
+            },
+            script.headers,
+          );
+          return;
+        }
+        res.writeHead(200, { "content-type": "text/event-stream", ...script.headers });
+        res.write(chunk({ role: "assistant", content: "" }, null));
+        for (const piece of pieces(script.text, script.chunks ?? 3)) {
+          if (script.chunkDelayMs) await delay(script.chunkDelayMs);
+          if (res.destroyed) return;
+          res.write(chunk({ content: piece }, null));
+        }
+        if (finish !== null) res.write(chunk({}, finish));
+        if (usageBlock && body.stream_options?.include_usage) {
+          res.write(
+            `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage: usageBlock })}\n\n`,
+          );
+        }
+        res.end("data: [DONE]\n\n");
+        return;
+      }
+    }
+  }
+
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    setResponder(next) {
+      responder = next;
+    },
+    reset() {
+      requests.length = 0;
+      counter = 0;
+      responder = initial;
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    req.on("data", (part: Buffer) => parts.push(part));
+    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
