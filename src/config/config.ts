@@ -33,7 +33,11 @@ export function isSecretVariable(name: string): boolean {
  */
 export function parseConfig(environment: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(environment);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problems = crossFieldProblems(result.data);
+    if (problems.length > 0) throw new ConfigError(problems);
+    return result.data;
+  }
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
     const spec = allVariables[name as keyof typeof allVariables];
@@ -42,4 +46,18 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
   });
   throw new ConfigError(problems);
+}
+
+/** Rules that involve several variables; zod checks each one alone. */
+function crossFieldProblems(config: Config): string[] {
+  const problems: string[] = [];
+  const promptRoom = Math.min(config.HISTORY_MAX_TOKENS, config.MODEL_CONTEXT_TOKENS) - config.MAX_TOKENS;
+  if (promptRoom < 256) {
+    problems.push(
+      `HISTORY_MAX_TOKENS (${config.HISTORY_MAX_TOKENS}) and MODEL_CONTEXT_TOKENS (${config.MODEL_CONTEXT_TOKENS}) ` +
+        `leave ${promptRoom} tokens for the prompt after reserving MAX_TOKENS (${config.MAX_TOKENS}) for the answer; ` +
+        "raise HISTORY_MAX_TOKENS or lower MAX_TOKENS so that at least 256 remain.",
+    );
+  }
+  return problems;
 }
