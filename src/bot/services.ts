@@ -51,7 +51,10 @@ export function createMemoryStores(config: Config, clock: Clock): StateStores {
     }),
     cache:
       config.CACHE_TTL_SECONDS > 0
-        ? new MemoryAnswerCache({ maxEntries: config.CACHE_MAX_ENTRIES, ttlMs: config.CACHE_TTL_SECONDS * 1000 })
+        ? new MemoryAnswerCache({
+            maxEntries: config.CACHE_MAX_ENTRIES,
+            ttlMs: config.CACHE_TTL_SECONDS * 1000,
+          })
         : undefined,
     settings: new MemorySettingsStore(),
     usage: new MemoryUsageStore(),
@@ -66,7 +69,11 @@ export function createMemoryStores(config: Config, clock: Clock): StateStores {
 }
 
 /** Wires config into the engine, the LLM client and the stores: the one place that knows all of them. */
-export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): BotServices {
+export function createServices(
+  config: Config,
+  logger: Logger,
+  overrides: ServiceOverrides = {},
+): BotServices {
   const clock = overrides.clock ?? systemClock;
   const stores: StateStores = { ...createMemoryStores(config, clock), ...overrides.stores };
   const counter = new TokenCounter();

@@ -21,7 +21,10 @@ export interface CacheStats {
  * incomplete computation is never stored. The Redis implementation coordinates across replicas.
  */
 export interface AnswerCache {
-  resolve(key: string, compute: () => Promise<CachedAnswer>): Promise<{ answer: CachedAnswer; outcome: CacheOutcome }>;
+  resolve(
+    key: string,
+    compute: () => Promise<CachedAnswer>,
+  ): Promise<{ answer: CachedAnswer; outcome: CacheOutcome }>;
   stats(): CacheStats;
 }
 

@@ -1,5 +1,11 @@
 import { LRUCache } from "lru-cache";
-import { type AnswerCache, type CachedAnswer, type CacheOutcome, type CacheStats, isCacheable } from "./answer-cache.ts";
+import {
+  type AnswerCache,
+  type CachedAnswer,
+  type CacheOutcome,
+  type CacheStats,
+  isCacheable,
+} from "./answer-cache.ts";
 
 interface FetchContext {
   compute: () => Promise<CachedAnswer>;

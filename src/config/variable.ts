@@ -31,13 +31,16 @@ export const env = {
   int: (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max),
   number: (min: number, max: number) => z.coerce.number().min(min).max(max),
   bool: () =>
-    z.preprocess((value) => {
-      if (typeof value !== "string") return value;
-      const lower = value.trim().toLowerCase();
-      if (["true", "1", "yes", "on"].includes(lower)) return true;
-      if (["false", "0", "no", "off"].includes(lower)) return false;
-      return value;
-    }, z.boolean({ error: "expected true or false" })),
+    z.preprocess(
+      (value) => {
+        if (typeof value !== "string") return value;
+        const lower = value.trim().toLowerCase();
+        if (["true", "1", "yes", "on"].includes(lower)) return true;
+        if (["false", "0", "no", "off"].includes(lower)) return false;
+        return value;
+      },
+      z.boolean({ error: "expected true or false" }),
+    ),
   /** Comma- or whitespace-separated ids. */
   list: () =>
     z.preprocess(

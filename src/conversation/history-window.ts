@@ -38,9 +38,13 @@ export class HistoryWindow {
     return Math.floor(this.limits.maxMessages / 2);
   }
 
-  build(systemPrompt: string, history: readonly HistoryPair[], question: string, truncationMarker: string): BuiltWindow {
-    const budget =
-      Math.min(this.limits.maxTokens, this.limits.contextTokens) - this.limits.answerTokens;
+  build(
+    systemPrompt: string,
+    history: readonly HistoryPair[],
+    question: string,
+    truncationMarker: string,
+  ): BuiltWindow {
+    const budget = Math.min(this.limits.maxTokens, this.limits.contextTokens) - this.limits.answerTokens;
     const systemTokens = this.counter.countMessage(systemPrompt);
 
     let sentQuestion = question;

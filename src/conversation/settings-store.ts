@@ -11,7 +11,10 @@ export interface ScopedSettings {
 export interface SettingsStore {
   get(scope: string): Promise<ScopedSettings | undefined>;
   /** Merges `patch`; a key set to undefined is removed. */
-  update(scope: string, patch: Partial<Record<keyof ScopedSettings, ScopedSettings[keyof ScopedSettings] | undefined>>): Promise<void>;
+  update(
+    scope: string,
+    patch: Partial<Record<keyof ScopedSettings, ScopedSettings[keyof ScopedSettings] | undefined>>,
+  ): Promise<void>;
 }
 
 export class MemorySettingsStore implements SettingsStore {

@@ -1,5 +1,5 @@
-import type { InboundTurn } from "./turn.ts";
 import type { ScopedSettings, SettingsStore } from "./settings-store.ts";
+import type { InboundTurn } from "./turn.ts";
 
 export interface GlobalSettings {
   systemPrompt: string;
@@ -26,7 +26,10 @@ export async function resolveSettings(
   global: GlobalSettings,
   turn: InboundTurn,
 ): Promise<EffectiveSettings> {
-  const [workspace, channel] = await Promise.all([store.get(workspaceScope(turn)), store.get(channelScope(turn))]);
+  const [workspace, channel] = await Promise.all([
+    store.get(workspaceScope(turn)),
+    store.get(channelScope(turn)),
+  ]);
   const layers: (ScopedSettings | undefined)[] = [workspace, channel];
   const prompts = [global.systemPrompt, ...layers.map((layer) => layer?.systemPrompt)].filter(
     (prompt): prompt is string => Boolean(prompt),

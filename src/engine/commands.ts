@@ -19,7 +19,12 @@ export interface CommandContext {
   order: KeyedSerialQueue;
 }
 
-export const defaultCommandNames: CommandNames = { ask: "/ask", reset: "/reset", usage: "/usage", help: "/help" };
+export const defaultCommandNames: CommandNames = {
+  ask: "/ask",
+  reset: "/reset",
+  usage: "/usage",
+  help: "/help",
+};
 
 export async function runCommand(
   command: EngineCommand,

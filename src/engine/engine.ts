@@ -14,7 +14,13 @@ import { keysForAnswer } from "../usage/usage-keys.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { runCommand } from "./commands.ts";
-import type { EngineCommand, EngineEvent, EngineResult, FinishReason, UserFacingErrorCode } from "./events.ts";
+import type {
+  EngineCommand,
+  EngineEvent,
+  EngineResult,
+  FinishReason,
+  UserFacingErrorCode,
+} from "./events.ts";
 import { KeyedSerialQueue } from "./keyed-serial-queue.ts";
 import type { AskOptions, CommandOptions, ConversationEngine } from "./types.ts";
 
@@ -138,7 +144,11 @@ export class Engine implements ConversationEngine {
     } catch (error) {
       const code: UserFacingErrorCode = error instanceof LlmError ? error.userCode : "internal";
       deps.logger.warn(
-        { err: error instanceof Error ? error.message : String(error), kind: (error as Error)?.name, conversation: key },
+        {
+          err: error instanceof Error ? error.message : String(error),
+          kind: (error as Error)?.name,
+          conversation: key,
+        },
         "answer failed",
       );
       deps.observer?.answered?.({ cache: useCache ? "miss" : "bypass", failure: code });
@@ -155,7 +165,16 @@ export class Engine implements ConversationEngine {
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
     const usage = fromCache ? undefined : answer.usage;
-    await this.remember(turn, key, window.question, window.questionTokens, answer.text, settings.model, usage, fromCache);
+    await this.remember(
+      turn,
+      key,
+      window.question,
+      window.questionTokens,
+      answer.text,
+      settings.model,
+      usage,
+      fromCache,
+    );
     deps.observer?.answered?.({ cache: outcome });
     const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     yield {
@@ -165,7 +184,11 @@ export class Engine implements ConversationEngine {
   }
 
   /** Calls the model, streaming deltas to `sink`; throws an LlmError when no text arrived at all. */
-  private async complete(request: ChatRequest, sink: AsyncQueue<string>, signal?: AbortSignal): Promise<CachedAnswer> {
+  private async complete(
+    request: ChatRequest,
+    sink: AsyncQueue<string>,
+    signal?: AbortSignal,
+  ): Promise<CachedAnswer> {
     let text = "";
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason = "unknown";
@@ -221,6 +244,12 @@ function failure(locale: string, code: UserFacingErrorCode): EngineEvent {
   const message = translate(locale, `error.${code}`);
   return {
     type: "final",
-    result: { text: message, usage: undefined, cached: false, finishReason: "unknown", failure: { code, message } },
+    result: {
+      text: message,
+      usage: undefined,
+      cached: false,
+      finishReason: "unknown",
+      failure: { code, message },
+    },
   };
 }

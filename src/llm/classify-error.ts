@@ -44,7 +44,8 @@ export function classifyError(error: unknown, now: number): LlmError {
     const type = field(error.type);
     const code = field(error.code);
     const message = `${status ?? "connection"} ${error.message}`;
-    if (status === undefined) return new UpstreamUnavailableError(message, undefined, undefined, { cause: error });
+    if (status === undefined)
+      return new UpstreamUnavailableError(message, undefined, undefined, { cause: error });
     if (QUOTA_CODES.has(type) || QUOTA_CODES.has(code) || status === 402) {
       return new QuotaExhaustedError(message, status, { cause: error });
     }
@@ -63,7 +64,9 @@ export function classifyError(error: unknown, now: number): LlmError {
       return new MisconfiguredError(message, status, { cause: error });
     }
     if (status === 408 || status === 409 || status >= 500) {
-      return new UpstreamUnavailableError(message, status, retryAfterMs(error.headers, now), { cause: error });
+      return new UpstreamUnavailableError(message, status, retryAfterMs(error.headers, now), {
+        cause: error,
+      });
     }
     return new BadRequestError(message, status, { cause: error });
   }

@@ -36,7 +36,9 @@ export class MemoryRateLimiter implements RateLimiter {
     this.clock = options.clock;
     this.maxConcurrency = options.maxConcurrency;
     const now = this.clock.now();
-    this.rpm = options.requestsPerMinute ? new TokenBucket(options.requestsPerMinute, 60_000, now) : undefined;
+    this.rpm = options.requestsPerMinute
+      ? new TokenBucket(options.requestsPerMinute, 60_000, now)
+      : undefined;
     this.tpm = options.tokensPerMinute ? new TokenBucket(options.tokensPerMinute, 60_000, now) : undefined;
   }
 
@@ -151,7 +153,10 @@ export class MemoryRateLimiter implements RateLimiter {
  * Headers describe the quota as the server saw it when the response left; requests we sent since
  * are not in it yet. Within one window the lower of the two counts is the safe one.
  */
-function merge(current: LearnedQuota | undefined, reported: QuotaState | undefined): LearnedQuota | undefined {
+function merge(
+  current: LearnedQuota | undefined,
+  reported: QuotaState | undefined,
+): LearnedQuota | undefined {
   if (!reported) return current;
   const sameWindow =
     current !== undefined &&

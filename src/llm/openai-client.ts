@@ -36,7 +36,12 @@ export class OpenAiChatClient implements LlmClient {
   constructor(private readonly options: OpenAiChatClientOptions) {
     this.sdk =
       options.sdk ??
-      new OpenAI({ apiKey: options.apiKey, baseURL: options.baseURL ?? null, maxRetries: 0, timeout: options.timeoutMs });
+      new OpenAI({
+        apiKey: options.apiKey,
+        baseURL: options.baseURL ?? null,
+        maxRetries: 0,
+        timeout: options.timeoutMs,
+      });
   }
 
   async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<LlmChunk> {
@@ -46,7 +51,10 @@ export class OpenAiChatClient implements LlmClient {
     for (let attempt = 1; ; attempt++) {
       let permit: Awaited<ReturnType<RateLimiter["acquire"]>>;
       try {
-        permit = await limiter.acquire(estimate, { deadline, ...(options.signal ? { signal: options.signal } : {}) });
+        permit = await limiter.acquire(estimate, {
+          deadline,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
       } catch (error) {
         if (error instanceof QuotaWaitTooLong) {
           throw new RateLimitedError("rate limit wait exceeds the deadline", error.waitMs, { cause: error });
@@ -78,7 +86,11 @@ export class OpenAiChatClient implements LlmClient {
           await limiter.coolDown(clock.now() + (error.retryAfterMs ?? policy.delayAfter(error, 1) ?? 0));
         }
         this.options.onAttempt?.(
-          error instanceof RateLimitedError ? "rate_limited" : error.retryable ? "retryable_error" : "fatal_error",
+          error instanceof RateLimitedError
+            ? "rate_limited"
+            : error.retryable
+              ? "retryable_error"
+              : "fatal_error",
         );
         const delay = policy.delayAfter(error, attempt);
         logger.warn(
@@ -86,7 +98,9 @@ export class OpenAiChatClient implements LlmClient {
           "llm attempt failed",
         );
         if (delay === undefined) {
-          throw error.retryable ? new RetriesExhaustedError(`gave up after ${attempt} attempts`, error) : error;
+          throw error.retryable
+            ? new RetriesExhaustedError(`gave up after ${attempt} attempts`, error)
+            : error;
         }
         if (clock.now() + delay > deadline) {
           throw new RetriesExhaustedError("retry would pass the deadline", error);

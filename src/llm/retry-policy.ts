@@ -1,4 +1,4 @@
-import { LlmError, RateLimitedError, UpstreamUnavailableError } from "./errors.ts";
+import { type LlmError, RateLimitedError, UpstreamUnavailableError } from "./errors.ts";
 
 export interface RetryPolicyOptions {
   maxAttempts: number;
@@ -32,7 +32,9 @@ export class RetryPolicy {
   delayAfter(error: LlmError, attempt: number): number | undefined {
     if (!error.retryable || attempt >= this.maxAttempts) return undefined;
     const hint =
-      error instanceof RateLimitedError || error instanceof UpstreamUnavailableError ? error.retryAfterMs : undefined;
+      error instanceof RateLimitedError || error instanceof UpstreamUnavailableError
+        ? error.retryAfterMs
+        : undefined;
     if (hint !== undefined) return hint;
     const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
     return Math.floor(this.random() * ceiling);

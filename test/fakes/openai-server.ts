@@ -61,7 +61,10 @@ export function lastUserMessage(request: RequestInfo): string {
   return users[users.length - 1]?.content ?? "";
 }
 
-export const echoResponder: Responder = (request) => ({ kind: "text", text: `Echo: ${lastUserMessage(request)}` });
+export const echoResponder: Responder = (request) => ({
+  kind: "text",
+  text: `Echo: ${lastUserMessage(request)}`,
+});
 
 /** Splits text into n nearly equal pieces (by code point, so Chinese is never cut mid-character). */
 function pieces(text: string, n: number): string[] {
@@ -139,10 +142,11 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
         return;
       }
       case "text": {
-        const usage =
-          script.usage === null ? undefined : (script.usage ?? fakeUsage(body, script.text));
+        const usage = script.usage === null ? undefined : (script.usage ?? fakeUsage(body, script.text));
         const finish = script.finishReason === undefined ? "stop" : script.finishReason;
-        const usageBlock = usage ? { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } : undefined;
+        const usageBlock = usage
+          ? { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens }
+          : undefined;
         if (!body.stream) {
           sendJson(
             res,
@@ -152,7 +156,9 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
               object: "chat.completion",
               created,
               model: body.model,
-              choices: [{ index: 0, message: { role: "assistant", content: script.text }, finish_reason: finish }],
+              choices: [
+                { index: 0, message: { role: "assistant", content: script.text }, finish_reason: finish },
+              ],
               ...(usageBlock ? { usage: usageBlock } : {}),
             },
             script.headers,

@@ -24,7 +24,9 @@ export const coreVariables = {
   TEMPERATURE: variable(env.number(0, 2).optional(), {
     description: "Sampling temperature; the provider's default when unset.",
   }),
-  TOP_P: variable(env.number(0, 1).optional(), { description: "Nucleus sampling; the provider's default when unset." }),
+  TOP_P: variable(env.number(0, 1).optional(), {
+    description: "Nucleus sampling; the provider's default when unset.",
+  }),
   MAX_TOKENS: variable(env.int(1, 1_000_000).default(1024), {
     description: "Maximum length of an answer in tokens; reserved in the history window.",
   }),
@@ -60,16 +62,22 @@ export const coreVariables = {
     description: "Client-side tokens-per-minute budget; unset = learn from response headers only.",
   }),
   LLM_TIMEOUT_MS: variable(env.int(100).default(30_000), {
-    description: "Wait for response headers, and between two streamed chunks, before giving up on an attempt.",
+    description:
+      "Wait for response headers, and between two streamed chunks, before giving up on an attempt.",
   }),
-  LLM_MAX_ATTEMPTS: variable(env.int(1, 20).default(5), { description: "Attempts per question, the first included." }),
+  LLM_MAX_ATTEMPTS: variable(env.int(1, 20).default(5), {
+    description: "Attempts per question, the first included.",
+  }),
   LLM_DEADLINE_MS: variable(env.int(1000).default(60_000), {
     description: "Total time a question may spend waiting and retrying before the user is told.",
   }),
   BOT_LOCALE: variable(env.enumOf(["en", "zh-cn"]).default("en"), {
     description: "Language of the bot's own texts when the platform does not tell the user's locale.",
   }),
-  LOG_LEVEL: variable(env.enumOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), {
-    description: "pino level; message text is logged only at debug.",
-  }),
+  LOG_LEVEL: variable(
+    env.enumOf(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    {
+      description: "pino level; message text is logged only at debug.",
+    },
+  ),
 };

@@ -3,7 +3,8 @@ export const en = {
   thinking: "…thinking",
   "error.rate_limited": "I'm getting too many requests right now. Please try again in a minute.",
   "error.quota_exhausted": "The AI service's quota or credit is used up. Please tell the bot's operator.",
-  "error.misconfigured": "The bot is not set up correctly (API key or model). Please tell the bot's operator.",
+  "error.misconfigured":
+    "The bot is not set up correctly (API key or model). Please tell the bot's operator.",
   "error.timed_out": "The AI service took too long to answer. Please try again.",
   "error.too_long": "That question is too long for me. Please shorten it.",
   "error.unavailable": "The AI service is unavailable right now. Please try again shortly.",
