@@ -7,6 +7,7 @@ import { HistoryWindow } from "../conversation/history-window.ts";
 import { MemorySettingsStore, type SettingsStore } from "../conversation/settings-store.ts";
 import { TokenCounter } from "../conversation/token-counter.ts";
 import { Engine, type EngineObserver } from "../engine/engine.ts";
+import { Governance } from "../governance/governance.ts";
 import { resolveLocale } from "../i18n/translate.ts";
 import { type Clock, systemClock } from "../llm/clock.ts";
 import { MemoryRateLimiter } from "../llm/memory-rate-limiter.ts";
@@ -113,6 +114,7 @@ export function createServices(
     },
     logger: logger.child({ component: "engine" }),
     now: () => clock.now(),
+    governance: new Governance(config, stores.usage, stores.dedupe, () => clock.now()),
     ...(overrides.observer ? { observer: overrides.observer } : {}),
   });
   return { config, engine, dedupe: stores.dedupe, logger, stores, llm };

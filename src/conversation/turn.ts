@@ -18,6 +18,12 @@ export interface InboundTurn {
   isDirectMessage: boolean;
   /** BCP 47 tag such as "en-US" or "zh-CN", when the platform tells us. */
   locale?: string;
+  /** A slash command rather than a message: refusals are then answered (privately), not ignored. */
+  origin?: "message" | "command";
+  /** The member's role ids, where the platform has roles (Discord servers). */
+  roleIds?: readonly string[];
+  /** The platform says this user administers the workspace (Manage Server, Slack admin/owner). */
+  isAdmin?: boolean;
 }
 
 /** The parts of a turn that identify its conversation. */

@@ -1,22 +1,25 @@
 import type { HistoryStore } from "../conversation/history-store.ts";
 import type { SettingsStore } from "../conversation/settings-store.ts";
-import { resolveSettings } from "../conversation/system-prompt.ts";
+import { channelScope, resolveSettings, workspaceScope } from "../conversation/system-prompt.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
+import type { Governance } from "../governance/governance.ts";
 import { translate } from "../i18n/translate.ts";
-import { usageKeys } from "../usage/usage-keys.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
+import type { EngineDefaults } from "./engine.ts";
 import type { EngineCommand, EngineResult } from "./events.ts";
 import type { KeyedSerialQueue } from "./keyed-serial-queue.ts";
+import { applySettingsRequest } from "./settings-command.ts";
 import type { CommandNames, CommandOptions } from "./types.ts";
+import { usageReport } from "./usage-report.ts";
 
 export interface CommandContext {
   history: HistoryStore;
   usage: UsageStore;
   settings: SettingsStore;
-  model: string;
-  globalPrompt: string;
-  locale: string;
+  defaults: EngineDefaults;
   order: KeyedSerialQueue;
+  governance: Governance | undefined;
+  now: () => number;
 }
 
 export const defaultCommandNames: CommandNames = {
@@ -24,6 +27,7 @@ export const defaultCommandNames: CommandNames = {
   reset: "/reset",
   usage: "/usage",
   help: "/help",
+  config: "/config",
 };
 
 export async function runCommand(
@@ -32,11 +36,18 @@ export async function runCommand(
   options: CommandOptions,
   context: CommandContext,
 ): Promise<EngineResult> {
-  const locale = turn.locale ?? context.locale;
-  const key = conversationKey(turn);
-  let text: string;
+  const locale = turn.locale ?? context.defaults.locale;
+  const done = (text: string, failed = false): EngineResult => ({
+    text,
+    usage: undefined,
+    cached: false,
+    finishReason: "stop",
+    command,
+    ...(failed ? { failure: { code: "not_admin", message: text } } : {}),
+  });
   switch (command) {
     case "reset": {
+      const key = conversationKey(turn);
       // Queue behind an answer in flight, or it would write its pair back into the cleared history.
       const release = await context.order.acquire(key);
       try {
@@ -44,35 +55,48 @@ export async function runCommand(
       } finally {
         release();
       }
-      text = translate(locale, "reset.done");
-      break;
+      return done(translate(locale, "reset.done"));
     }
-    case "usage": {
-      const [thread, user] = await Promise.all([
-        context.usage.get(usageKeys.conversation(turn)),
-        context.usage.get(usageKeys.userTotal(turn)),
-      ]);
-      text = translate(locale, "usage.summary", {
-        threadTokens: thread.promptTokens + thread.completionTokens,
-        userTokens: user.promptTokens + user.completionTokens,
-        userRequests: user.requests,
-        cachedAnswers: user.cachedAnswers,
-      });
-      break;
-    }
-    case "help": {
-      const names = options.commandNames ?? defaultCommandNames;
-      const effective = await resolveSettings(
-        context.settings,
-        { systemPrompt: context.globalPrompt, model: context.model, temperature: undefined },
-        turn,
-      );
-      text = translate(locale, "help.text", {
-        model: effective.model,
-        commands: translate(locale, "help.commands", { ...names }),
-      });
-      break;
+    case "usage":
+      return done(await usageReport(turn, locale, context));
+    case "help":
+      return done(await helpText(turn, locale, options, context));
+    case "config": {
+      if (!isAdmin(turn, context)) return done(translate(locale, "error.not_admin"), true);
+      if (!options.settings) return done(await helpText(turn, locale, options, context));
+      return done(await applySettingsRequest(options.settings, turn, locale, context.settings));
     }
   }
-  return { text, usage: undefined, cached: false, finishReason: "stop", command };
+}
+
+function isAdmin(turn: InboundTurn, context: CommandContext): boolean {
+  return context.governance ? context.governance.isAdmin(turn) : turn.isAdmin === true;
+}
+
+async function helpText(
+  turn: InboundTurn,
+  locale: string,
+  options: CommandOptions,
+  context: CommandContext,
+): Promise<string> {
+  const names = { ...defaultCommandNames, ...options.commandNames };
+  const effective = await resolveSettings(context.settings, context.defaults, turn);
+  const [workspace, channel] = await Promise.all([
+    context.settings.get(workspaceScope(turn)),
+    context.settings.get(channelScope(turn)),
+  ]);
+  const customized = Boolean(workspace?.systemPrompt || channel?.systemPrompt);
+  const lines = [
+    translate(locale, "help.text", {
+      model: effective.model,
+      commands: translate(locale, "help.commands", { ...names }),
+    }),
+    translate(locale, "help.settings", {
+      model: effective.model,
+      temperature: effective.temperature ?? translate(locale, "config.unset"),
+      promptSource: translate(locale, customized ? "help.prompt_custom" : "help.prompt_default"),
+    }),
+  ];
+  if (isAdmin(turn, context)) lines.push(translate(locale, "help.admin", { config: names.config }));
+  return lines.join("\n");
 }

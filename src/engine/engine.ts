@@ -6,11 +6,11 @@ import type { SettingsStore } from "../conversation/settings-store.ts";
 import { resolveSettings } from "../conversation/system-prompt.ts";
 import type { TokenCounter } from "../conversation/token-counter.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
+import type { Governance } from "../governance/governance.ts";
 import { translate } from "../i18n/translate.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
-import { keysForAnswer } from "../usage/usage-keys.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { runCommand } from "./commands.ts";
@@ -22,6 +22,10 @@ import type {
   UserFacingErrorCode,
 } from "./events.ts";
 import { KeyedSerialQueue } from "./keyed-serial-queue.ts";
+import { type EngineNotice, TurnRecorder } from "./turn-recorder.ts";
+
+export type { EngineNotice };
+
 import type { AskOptions, CommandOptions, ConversationEngine } from "./types.ts";
 
 export interface EngineDefaults {
@@ -53,6 +57,8 @@ export interface EngineDependencies {
   logger: Logger;
   now?: () => number;
   observer?: EngineObserver;
+  /** Access, rate and budget rules; everyone is served without limits when absent. */
+  governance?: Governance;
 }
 
 const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]);
@@ -60,9 +66,11 @@ const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]
 export class Engine implements ConversationEngine {
   private readonly order = new KeyedSerialQueue();
   private readonly now: () => number;
+  private readonly recorder: TurnRecorder;
 
   constructor(private readonly deps: EngineDependencies) {
     this.now = deps.now ?? Date.now;
+    this.recorder = new TurnRecorder({ ...deps, governance: deps.governance, now: this.now });
   }
 
   async *ask(turn: InboundTurn, options: AskOptions = {}): AsyncGenerator<EngineEvent> {
@@ -79,12 +87,17 @@ export class Engine implements ConversationEngine {
     return runCommand(command, turn, options, {
       history: this.deps.history,
       usage: this.deps.usage,
-      model: this.deps.defaults.model,
       settings: this.deps.settings,
-      globalPrompt: this.deps.defaults.systemPrompt,
-      locale: this.deps.defaults.locale,
+      defaults: this.deps.defaults,
       order: this.order,
+      governance: this.deps.governance,
+      now: this.now,
     });
+  }
+
+  /** Budget warnings and similar notices for operators. */
+  onNotice(listener: (notice: EngineNotice) => void): void {
+    this.recorder.onNotice(listener);
   }
 
   private async *answer(turn: InboundTurn, key: string, options: AskOptions): AsyncGenerator<EngineEvent> {
@@ -93,6 +106,15 @@ export class Engine implements ConversationEngine {
     const question = turn.text.trim();
     if (!question) {
       yield failure(locale, "empty_question");
+      return;
+    }
+    const refusal = await deps.governance?.admit(turn);
+    if (refusal) {
+      deps.logger.info(
+        { code: refusal.code, user: turn.userId, channel: turn.channelId },
+        "question refused",
+      );
+      yield failure(locale, refusal.code, refusal.params, refusal.silent);
       return;
     }
     const settings = await resolveSettings(deps.settings, deps.defaults, turn);
@@ -165,16 +187,17 @@ export class Engine implements ConversationEngine {
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
     const usage = fromCache ? undefined : answer.usage;
-    await this.remember(
+    await this.recorder.record({
       turn,
       key,
-      window.question,
-      window.questionTokens,
-      answer.text,
-      settings.model,
+      question: window.question,
+      questionTokens: window.questionTokens,
+      answer: answer.text,
+      model: settings.model,
       usage,
       fromCache,
-    );
+      locale,
+    });
     deps.observer?.answered?.({ cache: outcome });
     const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     yield {
@@ -211,37 +234,15 @@ export class Engine implements ConversationEngine {
     };
     return { text, usage, finishReason };
   }
-
-  /** A turn enters the history only once it has an answer: a failed turn leaves no half-pair behind. */
-  private async remember(
-    turn: InboundTurn,
-    key: string,
-    question: string,
-    questionTokens: number,
-    answer: string,
-    model: string,
-    usage: TokenUsage | undefined,
-    fromCache: boolean,
-  ): Promise<void> {
-    const { deps } = this;
-    await deps.history.append(key, {
-      user: question,
-      assistant: answer,
-      userTokens: questionTokens,
-      assistantTokens: deps.counter.countMessage(answer),
-    });
-    await deps.usage.add(keysForAnswer(turn, model, this.now()), {
-      requests: 1,
-      promptTokens: usage?.promptTokens ?? 0,
-      completionTokens: usage?.completionTokens ?? 0,
-      cachedAnswers: fromCache ? 1 : 0,
-      savedTokens: fromCache ? questionTokens + deps.counter.count(answer) : 0,
-    });
-  }
 }
 
-function failure(locale: string, code: UserFacingErrorCode): EngineEvent {
-  const message = translate(locale, `error.${code}`);
+function failure(
+  locale: string,
+  code: UserFacingErrorCode,
+  params: Record<string, string> = {},
+  silent = false,
+): EngineEvent {
+  const message = translate(locale, `error.${code}`, params);
   return {
     type: "final",
     result: {
@@ -249,7 +250,7 @@ function failure(locale: string, code: UserFacingErrorCode): EngineEvent {
       usage: undefined,
       cached: false,
       finishReason: "unknown",
-      failure: { code, message },
+      failure: silent ? { code, message, silent } : { code, message },
     },
   };
 }

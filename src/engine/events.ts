@@ -7,6 +7,8 @@ export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" 
 export interface EngineFailure {
   code: UserFacingErrorCode;
   message: string;
+  /** Post nothing: a refused message in a channel is ignored, not answered. */
+  silent?: boolean;
 }
 
 export type UserFacingErrorCode =
@@ -17,7 +19,13 @@ export type UserFacingErrorCode =
   | "too_long"
   | "unavailable"
   | "empty_question"
-  | "internal";
+  | "internal"
+  | "access_denied"
+  | "dms_disabled"
+  | "user_budget"
+  | "workspace_budget"
+  | "slow_down"
+  | "not_admin";
 
 export interface EngineResult {
   /** The full text to show: the answer, a command's output, or the failure message. */
@@ -31,7 +39,7 @@ export interface EngineResult {
   command?: EngineCommand;
 }
 
-export type EngineCommand = "reset" | "help" | "usage";
+export type EngineCommand = "reset" | "help" | "usage" | "config";
 
 /**
  * The engine streams text deltas, then exactly one final result. Deltas concatenated are a prefix

@@ -1,5 +1,8 @@
 import type { InboundTurn } from "../conversation/turn.ts";
 import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
+import type { SettingsRequest } from "./settings-command.ts";
+
+export type { SettingsRequest };
 
 /** How the platform spells its commands, for the help text. */
 export interface CommandNames {
@@ -7,10 +10,14 @@ export interface CommandNames {
   reset: string;
   usage: string;
   help: string;
+  config: string;
 }
 
 export interface CommandOptions {
-  commandNames?: CommandNames;
+  /** How the platform spells its commands; missing ones default to /ask, /reset, … */
+  commandNames?: Partial<CommandNames>;
+  /** For the "config" command: what the admin asked to see or change. */
+  settings?: SettingsRequest;
 }
 
 export interface AskOptions {

@@ -8,6 +8,8 @@ export interface UsageTotals {
   cachedAnswers: number;
   /** Tokens the cache hits would have cost. */
   savedTokens: number;
+  /** Estimated cost in micro-dollars (see PriceTable). */
+  costMicros: number;
 }
 
 export const emptyTotals = (): UsageTotals => ({
@@ -16,7 +18,13 @@ export const emptyTotals = (): UsageTotals => ({
   completionTokens: 0,
   cachedAnswers: 0,
   savedTokens: 0,
+  costMicros: 0,
 });
+
+export interface RankedEntry {
+  member: string;
+  score: number;
+}
 
 /**
  * Counters by dimension key (see usage-keys.ts): one increment per key per answer. Kept this small so
@@ -25,10 +33,15 @@ export const emptyTotals = (): UsageTotals => ({
 export interface UsageStore {
   add(keys: readonly string[], delta: UsageTotals): Promise<void>;
   get(key: string): Promise<UsageTotals>;
+  /** Adds `score` to `member` on a leaderboard (top users, top channels). */
+  rank(board: string, member: string, score: number): Promise<void>;
+  /** The `limit` highest members of a board, highest first. */
+  top(board: string, limit: number): Promise<RankedEntry[]>;
 }
 
 export class MemoryUsageStore implements UsageStore {
   private readonly counters = new LRUCache<string, UsageTotals>({ max: 200_000 });
+  private readonly boards = new LRUCache<string, Map<string, number>>({ max: 10_000 });
 
   async add(keys: readonly string[], delta: UsageTotals): Promise<void> {
     for (const key of keys) {
@@ -39,11 +52,29 @@ export class MemoryUsageStore implements UsageStore {
         completionTokens: current.completionTokens + delta.completionTokens,
         cachedAnswers: current.cachedAnswers + delta.cachedAnswers,
         savedTokens: current.savedTokens + delta.savedTokens,
+        costMicros: current.costMicros + delta.costMicros,
       });
     }
   }
 
   async get(key: string): Promise<UsageTotals> {
     return { ...(this.counters.get(key) ?? emptyTotals()) };
+  }
+
+  async rank(board: string, member: string, score: number): Promise<void> {
+    let entries = this.boards.get(board);
+    if (!entries) {
+      entries = new Map();
+      this.boards.set(board, entries);
+    }
+    entries.set(member, (entries.get(member) ?? 0) + score);
+  }
+
+  async top(board: string, limit: number): Promise<RankedEntry[]> {
+    const entries = [...(this.boards.get(board) ?? new Map<string, number>()).entries()];
+    return entries
+      .map(([member, score]) => ({ member, score }))
+      .sort((a, b) => b.score - a.score || a.member.localeCompare(b.member))
+      .slice(0, limit);
   }
 }

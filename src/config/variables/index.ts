@@ -1,5 +1,6 @@
 import { coreVariables } from "./core.ts";
 import { discordVariables } from "./discord.ts";
+import { governanceVariables } from "./governance.ts";
 import { slackVariables } from "./slack.ts";
 
 /** Every variable the bot reads, grouped for the README; one place for all defaults. */
@@ -7,6 +8,12 @@ export const variableGroups = {
   Core: coreVariables,
   Discord: discordVariables,
   Slack: slackVariables,
+  Governance: governanceVariables,
 } as const;
 
-export const allVariables = { ...coreVariables, ...discordVariables, ...slackVariables };
+export const allVariables = {
+  ...coreVariables,
+  ...discordVariables,
+  ...slackVariables,
+  ...governanceVariables,
+};

@@ -1,0 +1,93 @@
+import type { HistoryStore } from "../conversation/history-store.ts";
+import type { TokenCounter } from "../conversation/token-counter.ts";
+import type { InboundTurn } from "../conversation/turn.ts";
+import type { BudgetNotice } from "../governance/budget-guard.ts";
+import type { Governance } from "../governance/governance.ts";
+import { translate } from "../i18n/translate.ts";
+import type { TokenUsage } from "../llm/types.ts";
+import type { Logger } from "../observability/logger.ts";
+import { dayOf, keysForAnswer, usageKeys } from "../usage/usage-keys.ts";
+import type { UsageStore } from "../usage/usage-store.ts";
+
+/** Something an operator should hear about, posted by the adapters to ADMIN_CHANNEL_ID. */
+export interface EngineNotice extends BudgetNotice {
+  text: string;
+}
+
+export interface AnsweredTurn {
+  turn: InboundTurn;
+  key: string;
+  /** The question as sent upstream (possibly shortened) and its token count. */
+  question: string;
+  questionTokens: number;
+  answer: string;
+  model: string;
+  usage: TokenUsage | undefined;
+  fromCache: boolean;
+  locale: string;
+}
+
+/**
+ * Writes what an answered turn leaves behind: the history pair, the usage counters and leaderboards,
+ * and a budget notice when a threshold is crossed. Only answered turns get here, so a failed turn
+ * never leaves half a pair in the history.
+ */
+export class TurnRecorder {
+  private readonly listeners: ((notice: EngineNotice) => void)[] = [];
+
+  constructor(
+    private readonly deps: {
+      history: HistoryStore;
+      usage: UsageStore;
+      counter: TokenCounter;
+      governance: Governance | undefined;
+      logger: Logger;
+      now: () => number;
+    },
+  ) {}
+
+  onNotice(listener: (notice: EngineNotice) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async record(turn: AnsweredTurn): Promise<void> {
+    const { deps } = this;
+    await deps.history.append(turn.key, {
+      user: turn.question,
+      assistant: turn.answer,
+      userTokens: turn.questionTokens,
+      assistantTokens: deps.counter.countMessage(turn.answer),
+    });
+    const now = deps.now();
+    const promptTokens = turn.usage?.promptTokens ?? 0;
+    const completionTokens = turn.usage?.completionTokens ?? 0;
+    await deps.usage.add(keysForAnswer(turn.turn, turn.model, now), {
+      requests: 1,
+      promptTokens,
+      completionTokens,
+      cachedAnswers: turn.fromCache ? 1 : 0,
+      savedTokens: turn.fromCache ? turn.questionTokens + deps.counter.count(turn.answer) : 0,
+      costMicros: deps.governance?.prices.costMicros(turn.model, promptTokens, completionTokens) ?? 0,
+    });
+    if (turn.fromCache) return;
+    const day = dayOf(now);
+    const spent = promptTokens + completionTokens;
+    await Promise.all([
+      deps.usage.rank(
+        usageKeys.topUsersDay(turn.turn, day),
+        `${turn.turn.userName} (${turn.turn.userId})`,
+        spent,
+      ),
+      deps.usage.rank(usageKeys.topChannelsDay(turn.turn, day), turn.turn.channelId, spent),
+    ]);
+    const crossed = await deps.governance?.budget.crossedThreshold(turn.turn);
+    if (!crossed) return;
+    const text = translate(turn.locale, "budget.warning", {
+      percent: crossed.percent,
+      used: crossed.usedTokens,
+      budget: crossed.budgetTokens,
+    });
+    deps.logger.warn({ ...crossed }, "workspace token budget threshold reached");
+    for (const listener of this.listeners) listener({ ...crossed, text });
+  }
+}
