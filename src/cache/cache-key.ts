@@ -13,10 +13,11 @@ export function normalizeQuestion(question: string): string {
  * user's private question is never answered from or into anyone else's cache line.
  */
 export function scopeOf(turn: InboundTurn, scope: CacheScope): string {
-  if (turn.isDirectMessage) return `${turn.platform}:dm:${turn.userId}`;
+  const join = (...parts: string[]) => parts.map((part) => encodeURIComponent(part)).join(":");
+  if (turn.isDirectMessage) return join(turn.platform, "dm", turn.userId);
   if (scope === "global") return "global";
-  if (scope === "channel") return `${turn.platform}:${turn.workspaceId}:${turn.channelId}`;
-  return `${turn.platform}:${turn.workspaceId}`;
+  if (scope === "channel") return join(turn.platform, turn.workspaceId, turn.channelId);
+  return join(turn.platform, turn.workspaceId);
 }
 
 export interface CacheKeyParts {

@@ -38,19 +38,38 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     if (problems.length > 0) throw new ConfigError(problems);
     return result.data;
   }
-  const problems = result.error.issues.map((issue) => {
+  const single = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
     const spec = allVariables[name as keyof typeof allVariables];
     const missing = issue.code === "invalid_type" && !environment[name]?.trim();
     const what = missing ? "is missing" : `is invalid (${issue.message})`;
     return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...single, ...crossFieldProblems(partial(environment))]);
+}
+
+type WindowFields = Pick<Config, "HISTORY_MAX_TOKENS" | "MODEL_CONTEXT_TOKENS" | "MAX_TOKENS">;
+
+/** The fields cross-field rules need, when each of them parses on its own; other errors are reported anyway. */
+function partial(environment: Record<string, string | undefined>): Partial<WindowFields> {
+  const out: Partial<WindowFields> = {};
+  for (const name of ["HISTORY_MAX_TOKENS", "MODEL_CONTEXT_TOKENS", "MAX_TOKENS"] as const) {
+    const parsed = allVariables[name].schema.safeParse(environment[name]);
+    if (parsed.success) out[name] = parsed.data;
+  }
+  return out;
 }
 
 /** Rules that involve several variables; zod checks each one alone. */
-function crossFieldProblems(config: Config): string[] {
+function crossFieldProblems(config: Partial<WindowFields>): string[] {
   const problems: string[] = [];
+  if (
+    config.HISTORY_MAX_TOKENS === undefined ||
+    config.MODEL_CONTEXT_TOKENS === undefined ||
+    config.MAX_TOKENS === undefined
+  ) {
+    return problems;
+  }
   const promptRoom = Math.min(config.HISTORY_MAX_TOKENS, config.MODEL_CONTEXT_TOKENS) - config.MAX_TOKENS;
   if (promptRoom < 256) {
     problems.push(

@@ -1,6 +1,6 @@
 import type { ChatMessage } from "../llm/types.ts";
 import type { HistoryPair } from "./history-store.ts";
-import type { TokenCounter } from "./token-counter.ts";
+import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from "./token-counter.ts";
 
 export interface WindowLimits {
   /** Bound of the whole exchange: system prompt, history, question and the reserved answer. */
@@ -20,6 +20,8 @@ export interface BuiltWindow {
   question: string;
   questionTokens: number;
   questionTruncated: boolean;
+  /** The layered system prompt was cut to half the window. */
+  systemTruncated: boolean;
   pairsUsed: number;
 }
 
@@ -45,7 +47,16 @@ export class HistoryWindow {
     truncationMarker: string,
   ): BuiltWindow {
     const budget = Math.min(this.limits.maxTokens, this.limits.contextTokens) - this.limits.answerTokens;
-    const systemTokens = this.counter.countMessage(systemPrompt);
+    // Layered prompts are set by operators and admins and can outgrow the window; they may take
+    // half of it at most, so that a question always fits.
+    const systemRoom = Math.floor(budget / 2) - MESSAGE_OVERHEAD_TOKENS;
+    let sentSystemPrompt = systemPrompt;
+    let systemTokens = this.counter.countMessage(systemPrompt);
+    const systemTruncated = systemTokens - MESSAGE_OVERHEAD_TOKENS > systemRoom;
+    if (systemTruncated) {
+      sentSystemPrompt = this.counter.truncate(systemPrompt, systemRoom);
+      systemTokens = this.counter.countMessage(sentSystemPrompt);
+    }
 
     let sentQuestion = question;
     let questionTokens = this.counter.countMessage(question);
@@ -53,9 +64,13 @@ export class HistoryWindow {
     const room = budget - systemTokens;
     if (questionTokens > room) {
       const marker = `\n${truncationMarker}`;
-      const keep = Math.max(0, room - this.counter.countMessage(marker));
-      sentQuestion = this.counter.truncate(question, keep) + marker;
-      questionTokens = this.counter.countMessage(sentQuestion);
+      let keep = Math.max(0, room - this.counter.countMessage(marker));
+      // Text and marker can merge into other tokens at the seam: shrink until the sum really fits.
+      do {
+        sentQuestion = this.counter.truncate(question, keep) + marker;
+        questionTokens = this.counter.countMessage(sentQuestion);
+        keep -= Math.max(1, questionTokens - room);
+      } while (questionTokens > room && keep > 0);
       questionTruncated = true;
     }
 
@@ -69,7 +84,7 @@ export class HistoryWindow {
       chosen.unshift(pair);
     }
 
-    const messages: ChatMessage[] = [{ role: "system", content: systemPrompt }];
+    const messages: ChatMessage[] = [{ role: "system", content: sentSystemPrompt }];
     for (const pair of chosen) {
       messages.push({ role: "user", content: pair.user }, { role: "assistant", content: pair.assistant });
     }
@@ -80,6 +95,7 @@ export class HistoryWindow {
       question: sentQuestion,
       questionTokens,
       questionTruncated,
+      systemTruncated,
       pairsUsed: chosen.length,
     };
   }

@@ -76,8 +76,16 @@ export class Engine implements ConversationEngine {
   async *ask(turn: InboundTurn, options: AskOptions = {}): AsyncGenerator<EngineEvent> {
     const key = conversationKey(turn);
     const release = await this.order.acquire(key);
+    let finished = false;
     try {
-      yield* this.answer(turn, key, options);
+      for await (const event of this.answer(turn, key, options)) {
+        if (event.type === "final") finished = true;
+        yield event;
+      }
+    } catch (error) {
+      // A store (Redis) failing must not break the promise of exactly one final result.
+      this.deps.logger.error({ err: errorText(error), conversation: key }, "engine failed to answer");
+      if (!finished) yield failure(turn.locale ?? this.deps.defaults.locale, "internal");
     } finally {
       release();
     }
@@ -187,17 +195,22 @@ export class Engine implements ConversationEngine {
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
     const usage = fromCache ? undefined : answer.usage;
-    await this.recorder.record({
-      turn,
-      key,
-      question: window.question,
-      questionTokens: window.questionTokens,
-      answer: answer.text,
-      model: settings.model,
-      usage,
-      fromCache,
-      locale,
-    });
+    try {
+      await this.recorder.record({
+        turn,
+        key,
+        question: window.question,
+        questionTokens: window.questionTokens,
+        answer: answer.text,
+        model: settings.model,
+        usage,
+        fromCache,
+        locale,
+      });
+    } catch (error) {
+      // The user has the answer already; losing its record is a log line, not a failed turn.
+      deps.logger.error({ err: errorText(error), conversation: key }, "could not record an answered turn");
+    }
     deps.observer?.answered?.({ cache: outcome });
     const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     yield {
@@ -234,6 +247,10 @@ export class Engine implements ConversationEngine {
     };
     return { text, usage, finishReason };
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function failure(

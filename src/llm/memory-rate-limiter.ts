@@ -43,6 +43,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async acquire(estimatedTokens: number, options: AcquireOptions = {}): Promise<RateLimitPermit> {
+    options.signal?.throwIfAborted();
     await this.takeSlot(options.signal);
     try {
       await this.waitForBudget(estimatedTokens, options);

@@ -81,9 +81,12 @@ export class OpenAiChatClient implements LlmClient {
           yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
           return;
         }
+        const delay = policy.delayAfter(error, attempt);
         if (error instanceof RateLimitedError) {
-          // One 429 pauses everyone queued behind us, not just this request.
-          await limiter.coolDown(clock.now() + (error.retryAfterMs ?? policy.delayAfter(error, 1) ?? 0));
+          // One 429 pauses everyone queued behind us, not just this request: the server's hint, or
+          // this attempt's backoff step when it gave none.
+          const pause = error.retryAfterMs ?? delay;
+          if (pause !== undefined) await limiter.coolDown(clock.now() + pause);
         }
         this.options.onAttempt?.(
           error instanceof RateLimitedError
@@ -92,7 +95,6 @@ export class OpenAiChatClient implements LlmClient {
               ? "retryable_error"
               : "fatal_error",
         );
-        const delay = policy.delayAfter(error, attempt);
         logger.warn(
           { err: error.message, kind: error.name, status: error.status, attempt, retryInMs: delay },
           "llm attempt failed",

@@ -1,0 +1,221 @@
+import { describe, expect, it } from "vitest";
+import type { Clock } from "../../src/llm/clock.ts";
+import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "../../src/llm/rate-limiter.ts";
+import { ManualClock, type Settle, settleMicrotasks } from "./support/manual-clock.ts";
+import { type Tracked, track } from "./support/track.ts";
+
+export interface RateLimiterOptions {
+  clock: Clock;
+  maxConcurrency: number;
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+}
+
+export interface RateLimiterHarness {
+  /** A fresh limiter (its own shared state) that reads time only from `clock`. */
+  makeLimiter(options: RateLimiterOptions): Promise<RateLimiter>;
+  /** How long to let queued work run between steps; a networked limiter needs round trips. */
+  settle?: Settle;
+}
+
+/**
+ * Behaviour every RateLimiter must have: a concurrency cap with a fair queue, RPM/TPM budgets, limits
+ * learned from headers, and one shared cool-down. Time is a ManualClock, so nothing really waits.
+ */
+export function rateLimiterContract(name: string, harness: RateLimiterHarness): void {
+  const settle = harness.settle ?? settleMicrotasks;
+
+  async function setup(options: Omit<RateLimiterOptions, "clock">) {
+    const clock = new ManualClock(1_700_000_000_000, settle);
+    const limiter = await harness.makeLimiter({ clock, ...options });
+    const acquire = (tokens = 100, extra: { signal?: AbortSignal; deadline?: number } = {}) =>
+      track(limiter.acquire(tokens, extra));
+    return { clock, limiter, acquire };
+  }
+
+  const permit = (tracked: Tracked<RateLimitPermit>): RateLimitPermit => {
+    if (tracked.state !== "fulfilled" || !tracked.value)
+      throw new Error(`permit not granted (${tracked.state})`);
+    return tracked.value;
+  };
+  const states = (...all: Tracked<unknown>[]) => all.map((t) => t.state);
+
+  describe(`RateLimiter contract: ${name}`, () => {
+    it("grants up to the concurrency cap at once and queues the rest in arrival order", async () => {
+      const { limiter, acquire } = await setup({ maxConcurrency: 2 });
+      const [a, b, c, d] = [acquire(), acquire(), acquire(), acquire()] as const;
+      await settle();
+      expect(states(a, b, c, d)).toEqual(["fulfilled", "fulfilled", "pending", "pending"]);
+      expect(limiter.stats()).toMatchObject({ inFlight: 2, queued: 2 });
+      permit(b).release();
+      await settle();
+      expect(states(c, d)).toEqual(["fulfilled", "pending"]);
+      permit(a).release();
+      await settle();
+      expect(d.state).toBe("fulfilled");
+      permit(c).release();
+      permit(d).release();
+      await settle();
+      expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+    });
+
+    it("frees one slot however often a permit is released", async () => {
+      const { acquire } = await setup({ maxConcurrency: 1 });
+      const a = acquire();
+      const b = acquire();
+      const c = acquire();
+      await settle();
+      permit(a).release();
+      permit(a).release();
+      await settle();
+      expect(states(b, c)).toEqual(["fulfilled", "pending"]);
+    });
+
+    it("holds every request, new or queued, until a cool-down ends", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 5 });
+      await limiter.coolDown(clock.now() + 5_000);
+      const waiting = [acquire(), acquire(), acquire()];
+      await clock.advance(4_999);
+      expect(states(...waiting)).toEqual(["pending", "pending", "pending"]);
+      await clock.advance(1);
+      expect(states(...waiting)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+      expect(limiter.stats().coolDownMs).toBeGreaterThanOrEqual(5_000);
+    });
+
+    it("never shortens a cool-down with a later, shorter one", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 5 });
+      await limiter.coolDown(clock.now() + 5_000);
+      await limiter.coolDown(clock.now() + 1_000);
+      const request = acquire();
+      await clock.advance(4_000);
+      expect(request.state).toBe("pending");
+      await clock.advance(1_000);
+      expect(request.state).toBe("fulfilled");
+    });
+
+    it("extends the wait of a request that was already waiting when a cool-down starts", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 1, requestsPerMinute: 1 });
+      const first = acquire();
+      await settle();
+      permit(first).release();
+      const second = acquire(); // the RPM budget alone would let it go at 60 s
+      await clock.advance(10_000);
+      await limiter.coolDown(clock.now() + 120_000); // until 130 s
+      await clock.advance(60_000);
+      expect(second.state).toBe("pending");
+      await clock.advance(60_000);
+      expect(second.state).toBe("fulfilled");
+    });
+
+    it("rejects a wait longer than the deadline with QuotaWaitTooLong and keeps no slot", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 1 });
+      await limiter.coolDown(clock.now() + 10_000);
+      const doomed = acquire(100, { deadline: clock.now() + 5_000 });
+      await settle();
+      expect(doomed.state).toBe("rejected");
+      expect(doomed.error).toBeInstanceOf(QuotaWaitTooLong);
+      expect((doomed.error as QuotaWaitTooLong).waitMs).toBeGreaterThan(5_000);
+      expect(limiter.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+      const patient = acquire(100, { deadline: clock.now() + 20_000 });
+      await clock.advance(10_000);
+      expect(patient.state).toBe("fulfilled");
+    });
+
+    it("paces requests to the RPM budget", async () => {
+      const { clock, acquire } = await setup({ maxConcurrency: 10, requestsPerMinute: 2 });
+      const burst = [acquire(), acquire(), acquire()];
+      await settle();
+      expect(states(...burst)).toEqual(["fulfilled", "fulfilled", "pending"]);
+      await clock.advance(29_000);
+      expect(burst[2]?.state).toBe("pending");
+      await clock.advance(1_000); // one request per 30 s refills
+      expect(burst[2]?.state).toBe("fulfilled");
+    });
+
+    it("paces tokens to the TPM budget and refunds an overestimate on release", async () => {
+      const { clock, acquire } = await setup({ maxConcurrency: 10, tokensPerMinute: 1_000 });
+      const first = acquire(600);
+      await settle();
+      permit(first).release(100); // 500 of the 600 reserved come back
+      const second = acquire(600);
+      await settle();
+      expect(second.state).toBe("fulfilled"); // 400 + 500 left
+      const third = acquire(600); // 300 left: 300 more take 18 s at 1000 per minute
+      await clock.advance(17_000);
+      expect(third.state).toBe("pending");
+      await clock.advance(1_000);
+      expect(third.state).toBe("fulfilled");
+    });
+
+    it("sends nothing while response headers say no requests remain, until their reset", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
+      await limiter.observe({ requests: { limit: 100, remaining: 0, resetAt: clock.now() + 6_000 } });
+      const request = acquire();
+      await clock.advance(5_999);
+      expect(request.state).toBe("pending");
+      await clock.advance(1);
+      expect(request.state).toBe("fulfilled");
+    });
+
+    it("counts learned remaining requests down locally between responses", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
+      await limiter.observe({ requests: { limit: 100, remaining: 2, resetAt: clock.now() + 20_000 } });
+      const requests = [acquire(), acquire(), acquire()];
+      await settle();
+      expect(states(...requests)).toEqual(["fulfilled", "fulfilled", "pending"]);
+      await clock.advance(20_000);
+      expect(requests[2]?.state).toBe("fulfilled");
+    });
+
+    it("holds a request larger than the learned remaining tokens until their reset", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
+      await limiter.observe({ tokens: { limit: 30_000, remaining: 500, resetAt: clock.now() + 2_000 } });
+      const big = acquire(1_000);
+      await clock.advance(1_999);
+      expect(big.state).toBe("pending");
+      await clock.advance(1);
+      expect(big.state).toBe("fulfilled");
+    });
+
+    it("rejects a queued request whose signal aborts, and the queue moves on without it", async () => {
+      const { acquire } = await setup({ maxConcurrency: 1 });
+      const holder = acquire();
+      const controller = new AbortController();
+      const aborted = acquire(100, { signal: controller.signal });
+      const next = acquire();
+      await settle();
+      controller.abort(new Error("user went away"));
+      await settle();
+      expect(aborted.state).toBe("rejected");
+      expect((aborted.error as Error).message).toBe("user went away");
+      permit(holder).release();
+      await settle();
+      expect(next.state).toBe("fulfilled");
+    });
+
+    it("rejects a request aborted during a cool-down and frees its slot", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 1 });
+      await limiter.coolDown(clock.now() + 5_000);
+      const controller = new AbortController();
+      const aborted = acquire(100, { signal: controller.signal });
+      await settle();
+      controller.abort(new Error("gone"));
+      await settle();
+      expect(aborted.state).toBe("rejected");
+      await clock.advance(5_000);
+      const next = acquire();
+      await settle();
+      expect(next.state).toBe("fulfilled");
+    });
+
+    it("rejects at once a request whose signal is already aborted, even when it would queue", async () => {
+      const { acquire } = await setup({ maxConcurrency: 1 });
+      acquire(); // holds the only slot
+      const controller = new AbortController();
+      controller.abort(new Error("already gone"));
+      const late = acquire(100, { signal: controller.signal });
+      await settle();
+      expect(late.state).toBe("rejected");
+    });
+  });
+}
