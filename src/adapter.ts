@@ -1,6 +1,9 @@
 import type { Config } from "./config/config.ts";
+import type { EngineNotice } from "./engine/turn-recorder.ts";
 import type { ConversationEngine } from "./engine/types.ts";
+import type { HealthOptions } from "./observability/health-server.ts";
 import type { Logger } from "./observability/logger.ts";
+import type { BotMetrics } from "./observability/metrics.ts";
 import type { DedupeStore } from "./state/dedupe.ts";
 
 /** What an adapter gets from the process: nothing platform-specific. */
@@ -9,6 +12,9 @@ export interface AdapterServices {
   engine: ConversationEngine;
   dedupe: DedupeStore;
   logger: Logger;
+  metrics?: BotMetrics;
+  /** Health and metrics routes, for an adapter that owns the HTTP port (Slack in HTTP mode). */
+  health?: HealthOptions;
 }
 
 /**
@@ -18,5 +24,12 @@ export interface AdapterServices {
 export interface Adapter {
   readonly name: string;
   start(): Promise<void>;
+  /** Stops taking events, lets answers in flight finish (up to SHUTDOWN_TIMEOUT_MS), then disconnects. */
   stop(): Promise<void>;
+  /** Whether the platform connection is up, for /readyz. */
+  isReady?(): boolean;
+  /** Whether this adapter serves HTTP on PORT itself (then it also serves the health routes). */
+  readonly servesHttp?: boolean;
+  /** Posts an operator notice (budget warnings) to the ADMIN_CHANNEL_ID channels it can reach. */
+  postNotice?(notice: EngineNotice): Promise<void>;
 }

@@ -34,7 +34,7 @@ export interface ServiceOverrides {
   stores?: Partial<StateStores>;
   llm?: LlmClient;
   observer?: EngineObserver;
-  onAttempt?: (outcome: AttemptOutcome) => void;
+  onAttempt?: (outcome: AttemptOutcome, attempt: number) => void;
 }
 
 export interface BotServices extends AdapterServices {

@@ -19,7 +19,7 @@ export interface OpenAiChatClientOptions {
   clock: Clock;
   logger: Logger;
   /** Observes each attempt's outcome (metrics). */
-  onAttempt?: (outcome: AttemptOutcome) => void;
+  onAttempt?: (outcome: AttemptOutcome, attempt: number) => void;
   /** Injected for tests of other transports; the official SDK by default. */
   sdk?: OpenAI;
 }
@@ -69,7 +69,7 @@ export class OpenAiChatClient implements LlmClient {
           else usage = chunk.usage;
           yield chunk;
         }
-        this.options.onAttempt?.("ok");
+        this.options.onAttempt?.("ok", attempt);
         return;
       } catch (raw) {
         if (options.signal?.aborted) throw raw;
@@ -77,7 +77,7 @@ export class OpenAiChatClient implements LlmClient {
         if (delivered) {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
           logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
-          this.options.onAttempt?.("interrupted");
+          this.options.onAttempt?.("interrupted", attempt);
           yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
           return;
         }
@@ -94,6 +94,7 @@ export class OpenAiChatClient implements LlmClient {
             : error.retryable
               ? "retryable_error"
               : "fatal_error",
+          attempt,
         );
         logger.warn(
           { err: error.message, kind: error.name, status: error.status, attempt, retryInMs: delay },

@@ -31,6 +31,9 @@ export const redactedPaths = [
   "config.SLACK_BOT_TOKEN",
   "config.SLACK_APP_TOKEN",
   "config.SLACK_SIGNING_SECRET",
+  "config.REDIS_URL",
+  "redisUrl",
+  "*.redisUrl",
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

@@ -15,4 +15,8 @@ export const discordVariables = {
   DISCORD_AUTO_THREAD: variable(env.bool().default(false), {
     description: "A mention in a channel opens a public thread on the message and answers there.",
   }),
+  DISCORD_EDIT_INTERVAL_MS: variable(env.int(250, 3_600_000).default(1000), {
+    description:
+      "Least time between two edits of one streamed message; about once a second is what Discord tolerates.",
+  }),
 };

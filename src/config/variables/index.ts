@@ -1,6 +1,7 @@
 import { coreVariables } from "./core.ts";
 import { discordVariables } from "./discord.ts";
 import { governanceVariables } from "./governance.ts";
+import { opsVariables } from "./ops.ts";
 import { slackVariables } from "./slack.ts";
 
 /** Every variable the bot reads, grouped for the README; one place for all defaults. */
@@ -9,6 +10,7 @@ export const variableGroups = {
   Discord: discordVariables,
   Slack: slackVariables,
   Governance: governanceVariables,
+  Operations: opsVariables,
 } as const;
 
 export const allVariables = {
@@ -16,4 +18,5 @@ export const allVariables = {
   ...discordVariables,
   ...slackVariables,
   ...governanceVariables,
+  ...opsVariables,
 };

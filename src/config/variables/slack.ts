@@ -22,12 +22,21 @@ export const slackVariables = {
     description:
       "`all`: in threads the bot has answered, every later human message is answered without a mention.",
   }),
-  SLACK_COMMAND_ASK: variable(env.string().default("/ask"), { description: "Slash command that asks a question." }),
+  SLACK_UPDATE_INTERVAL_MS: variable(env.int(250, 60_000).default(1000), {
+    description: "Minimum time between two edits of a streaming answer (chat.update is rate limited).",
+  }),
+  SLACK_COMMAND_ASK: variable(env.string().default("/ask"), {
+    description: "Slash command that asks a question.",
+  }),
   SLACK_COMMAND_RESET: variable(env.string().default("/reset"), {
     description: "Slash command that clears the conversation.",
   }),
-  SLACK_COMMAND_USAGE: variable(env.string().default("/usage"), { description: "Slash command that shows usage." }),
-  SLACK_COMMAND_HELP: variable(env.string().default("/help"), { description: "Slash command that shows help." }),
+  SLACK_COMMAND_USAGE: variable(env.string().default("/usage"), {
+    description: "Slash command that shows usage.",
+  }),
+  SLACK_COMMAND_HELP: variable(env.string().default("/help"), {
+    description: "Slash command that shows help.",
+  }),
   PORT: variable(env.int(0, 65535).default(3000), {
     description: "HTTP port for Slack events (`POST /slack/events`) and health endpoints.",
   }),

@@ -1,0 +1,166 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { type Client, type ClientOptions, Events } from "discord.js";
+import type { Adapter, AdapterServices } from "../../src/adapter.ts";
+import type { EngineNotice } from "../../src/engine/turn-recorder.ts";
+import { createDiscordClient } from "./client.ts";
+import type { DiscordContext } from "./context.ts";
+import { ConversationMemory } from "./conversations.ts";
+import { DiscordStartError, describeError, isMissingPermission } from "./errors.ts";
+import { handleInteraction } from "./interaction-handler.ts";
+import { handleMessage } from "./message-handler.ts";
+import { noPings } from "./surfaces.ts";
+
+/** Discord snowflakes; ADMIN_CHANNEL_ID may also hold Slack channel ids. */
+const DISCORD_ID = /^\d{15,22}$/;
+
+import { registerCommands } from "./registration.ts";
+
+export interface DiscordAdapterOptions {
+  /** Passed to the discord.js Client, e.g. a short `waitGuildTimeout` in tests. */
+  clientOptions?: Partial<ClientOptions>;
+  /** How long `stop` waits for answers in progress before disconnecting. */
+  drainTimeoutMs?: number;
+}
+
+/** Turns the library's terse login failures into what an operator should do. */
+function startError(error: unknown): DiscordStartError {
+  const { message, status } = describeError(error);
+  const text = String(message);
+  if (status === 401 || /invalid token/i.test(text)) {
+    return new DiscordStartError(
+      "Discord rejected DISCORD_TOKEN. Copy the bot token again (Developer Portal → your app → Bot → Reset Token).",
+      { cause: error },
+    );
+  }
+  if (/disallowed intents/i.test(text)) {
+    return new DiscordStartError(
+      "Discord refused the Message Content intent. Enable it: Developer Portal → your app → Bot → Privileged Gateway Intents → Message Content Intent.",
+      { cause: error },
+    );
+  }
+  return new DiscordStartError(`Could not connect to Discord: ${text}`, { cause: error });
+}
+
+/**
+ * The Discord side of the bot: one gateway connection, handlers for messages and slash commands,
+ * and command registration at startup. Every handler runs tracked, so `stop` can let answers in
+ * progress finish, and every failure is caught and logged: nothing Discord does crashes the process.
+ */
+export class DiscordAdapter implements Adapter {
+  readonly name = "discord";
+  private client: Client | undefined;
+  private accepting = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly memory = new ConversationMemory();
+
+  constructor(
+    private readonly services: AdapterServices,
+    private readonly options: DiscordAdapterOptions = {},
+  ) {}
+
+  async start(): Promise<void> {
+    const { config, logger } = this.services;
+    const token = config.DISCORD_TOKEN;
+    if (!token) throw new DiscordStartError("DISCORD_TOKEN is not set.");
+    const client = createDiscordClient(config.DISCORD_API_URL, this.options.clientOptions);
+    this.client = client;
+
+    // Without an 'error' listener, a failed REST call inside an event is re-thrown and kills the process.
+    client.on(Events.Error, (error) =>
+      logger.error({ error: describeError(error) }, "discord: client error"),
+    );
+    client.on(Events.ShardError, (error, shardId) =>
+      logger.warn({ shardId, error: describeError(error) }, "discord: gateway connection error"),
+    );
+    client.on(Events.Warn, (message) => logger.warn({ detail: message }, "discord: warning"));
+    client.on(Events.MessageCreate, (message) => {
+      this.track(message.channelId, (ctx) => handleMessage(ctx, message));
+    });
+    client.on(Events.InteractionCreate, (interaction) => {
+      this.track(interaction.channelId, (ctx) => handleInteraction(ctx, interaction));
+    });
+
+    const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
+    this.accepting = true;
+    try {
+      await client.login(token);
+    } catch (error) {
+      this.accepting = false;
+      throw startError(error);
+    }
+    const readyClient = await ready;
+    logger.info(
+      { botUserId: readyClient.user.id, guilds: readyClient.guilds.cache.size },
+      "discord: connected",
+    );
+    await this.registerCommands(readyClient);
+  }
+
+  isReady(): boolean {
+    return this.accepting && this.client?.isReady() === true;
+  }
+
+  /** Budget warnings to the ADMIN_CHANNEL_ID channels that are this bot's Discord channels. */
+  async postNotice(notice: EngineNotice): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    for (const id of this.services.config.ADMIN_CHANNEL_ID.filter((value) => DISCORD_ID.test(value))) {
+      const channel = await client.channels.fetch(id).catch(() => null);
+      if (channel?.isSendable()) await channel.send({ content: notice.text, allowedMentions: noPings() });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.accepting = false;
+    await Promise.race([
+      this.idle(),
+      delay(this.options.drainTimeoutMs ?? this.services.config.SHUTDOWN_TIMEOUT_MS, undefined, {
+        ref: false,
+      }),
+    ]);
+    await this.client?.destroy();
+    this.client = undefined;
+  }
+
+  /** Resolves when no message or command is being handled (tests wait on it before counting calls). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async registerCommands(client: Client<true>): Promise<void> {
+    const { config, logger } = this.services;
+    try {
+      const result = await registerCommands(client.rest, client.application.id, config.DISCORD_GUILD_ID);
+      logger.info(result, "discord: slash commands registered");
+    } catch (error) {
+      // Mentions and DMs still work; the operator can retry with `npm run discord:register`.
+      logger.warn({ error: describeError(error) }, "discord: slash command registration failed");
+    }
+  }
+
+  private track(channelId: string | null, work: (ctx: DiscordContext) => Promise<void>): void {
+    const client = this.client;
+    // Events are only emitted once logged in, so `user` is set; `isReady()` would also turn false
+    // during a reconnect, while discord.js replays events queued across it.
+    if (!this.accepting || !client?.user) return;
+    const ctx: DiscordContext = {
+      client: client as Client<true>,
+      services: this.services,
+      memory: this.memory,
+      editIntervalMs: this.services.config.DISCORD_EDIT_INTERVAL_MS,
+    };
+    const task = work(ctx)
+      .catch((error: unknown) => this.logFailure(channelId, error))
+      .finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  private logFailure(channelId: string | null, error: unknown): void {
+    const { logger } = this.services;
+    if (isMissingPermission(error)) {
+      logger.warn({ channelId, error: describeError(error) }, "discord: missing permission; skipped");
+    } else {
+      logger.error({ channelId, error: describeError(error) }, "discord: could not answer");
+    }
+  }
+}

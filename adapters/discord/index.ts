@@ -1,0 +1,20 @@
+import type { AdapterServices } from "../../src/adapter.ts";
+import type { Config } from "../../src/config/config.ts";
+import { DiscordAdapter, type DiscordAdapterOptions } from "./adapter.ts";
+
+export { DiscordStartError } from "./errors.ts";
+export { inviteUrl, REQUIRED_PERMISSIONS } from "./permissions.ts";
+export type { DiscordAdapterOptions };
+export { DiscordAdapter };
+
+/** The Discord adapter runs when a bot token is configured. */
+export function isDiscordConfigured(config: Config): boolean {
+  return Boolean(config.DISCORD_TOKEN);
+}
+
+export function createDiscordAdapter(
+  services: AdapterServices,
+  options?: DiscordAdapterOptions,
+): DiscordAdapter {
+  return new DiscordAdapter(services, options);
+}

@@ -1,0 +1,24 @@
+/**
+ * `npm run discord:register`: registers the slash commands without starting the bot (the bot also
+ * does this at startup). With DISCORD_GUILD_ID set they appear in that server at once.
+ */
+import { loadConfigOrExit } from "../../src/config/load.ts";
+import { describeError } from "./errors.ts";
+import { inviteUrl } from "./permissions.ts";
+import { registerFromConfig } from "./registration.ts";
+
+const config = loadConfigOrExit();
+try {
+  const result = await registerFromConfig(config);
+  const where =
+    result.scope === "guild"
+      ? `to guild ${config.DISCORD_GUILD_ID}`
+      : "globally (may take a while to appear)";
+  process.stdout.write(`Registered ${result.count} slash commands ${where}.\n`);
+  process.stdout.write(`Invite URL: ${inviteUrl(result.applicationId)}\n`);
+} catch (error) {
+  const { message, status } = describeError(error);
+  const hint = status === 401 ? " Check DISCORD_TOKEN." : "";
+  process.stderr.write(`Command registration failed: ${String(message)}${hint}\n`);
+  process.exitCode = 1;
+}

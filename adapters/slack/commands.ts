@@ -1,0 +1,156 @@
+import type { App, RespondFn, SlashCommand } from "@slack/bolt";
+import type { InboundTurn } from "../../src/conversation/turn.ts";
+import type { EngineCommand, EngineResult } from "../../src/engine/events.ts";
+import { translate } from "../../src/i18n/translate.ts";
+import { answerTurn } from "./answer.ts";
+import type { SlackHandlerContext } from "./context.ts";
+import { slackErrorCode } from "./errors.ts";
+import { escapeMrkdwn } from "./escape.ts";
+import { markdownToMrkdwn } from "./mrkdwn.ts";
+import { renderAnswerParts } from "./render-parts.ts";
+import { DM_MAIN_THREAD } from "./routing.ts";
+import { buildTurn } from "./turns.ts";
+
+/** A response_url accepts five messages; a private answer longer than that is cut with a note. */
+const MAX_RESPONSES = 5;
+
+/** `/ask --private question` or `/ask -p question` answers only the asker. */
+export function parseAskText(text: string): { question: string; isPrivate: boolean } {
+  const match = /^\s*(?:--private|-p)(?:\s+|$)/i.exec(text);
+  return match
+    ? { question: text.slice(match[0].length).trim(), isPrivate: true }
+    : { question: text.trim(), isPrivate: false };
+}
+
+function isDirectMessageChannel(command: SlashCommand): boolean {
+  return command.channel_id.startsWith("D") || command.channel_name === "directmessage";
+}
+
+/**
+ * The conversation a slash command belongs to when it is not tied to a thread: a DM's top level,
+ * or in a channel the asker's own private conversation there (what /reset and /usage act on).
+ */
+function commandThreadId(command: SlashCommand): string {
+  return isDirectMessageChannel(command) ? DM_MAIN_THREAD : `private:${command.user_id}`;
+}
+
+export function registerCommands(app: App, context: SlackHandlerContext): void {
+  const { config } = context.services;
+  // The help text names the commands as this workspace spells them.
+  const commandNames = {
+    ask: config.SLACK_COMMAND_ASK,
+    reset: config.SLACK_COMMAND_RESET,
+    usage: config.SLACK_COMMAND_USAGE,
+    help: config.SLACK_COMMAND_HELP,
+  };
+  app.command(config.SLACK_COMMAND_ASK, async ({ command, ack, respond }) => {
+    const { question, isPrivate } = parseAskText(command.text);
+    const placeholder = isPrivate ? thinkingText(context, command) : undefined;
+    await ack(placeholder ? { response_type: "ephemeral", text: placeholder } : undefined);
+    context.runDetached("slack /ask", () => ask(context, command, question, isPrivate, respond));
+  });
+  const simple: [string, EngineCommand][] = [
+    [config.SLACK_COMMAND_RESET, "reset"],
+    [config.SLACK_COMMAND_USAGE, "usage"],
+    [config.SLACK_COMMAND_HELP, "help"],
+  ];
+  for (const [name, engineCommand] of simple) {
+    app.command(name, async ({ command, ack, respond }) => {
+      await ack();
+      context.runDetached(`slack ${name}`, async () => {
+        const turn = await commandTurn(context, command, commandThreadId(command), "");
+        const result = await context.services.engine.command(engineCommand, turn, { commandNames });
+        await respond({ response_type: "ephemeral", text: markdownToMrkdwn(result.text) });
+      });
+    });
+  }
+}
+
+/** The ack must leave within 3 s: only a cached locale is used, never a users.info call. */
+function thinkingText(context: SlackHandlerContext, command: SlashCommand): string {
+  const locale = context.directory.cached(command.team_id, command.user_id)?.locale;
+  return escapeMrkdwn(translate(locale ?? context.services.config.BOT_LOCALE, "thinking"));
+}
+
+async function commandTurn(
+  context: SlackHandlerContext,
+  command: SlashCommand,
+  threadId: string,
+  text: string,
+): Promise<InboundTurn> {
+  return buildTurn(
+    {
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      threadId,
+      userId: command.user_id,
+      text,
+      isDirectMessage: isDirectMessageChannel(command),
+      origin: "command",
+    },
+    context.directory,
+    context.botUserId,
+  );
+}
+
+/**
+ * Public: the question is posted in the channel and answered in its thread (a DM: right below), so a
+ * mention in that thread continues the conversation. Private, or where the bot may not post (a channel
+ * it is not in, a DM between two people), the answer comes back ephemerally through response_url.
+ */
+async function ask(
+  context: SlackHandlerContext,
+  command: SlashCommand,
+  question: string,
+  isPrivate: boolean,
+  respond: RespondFn,
+): Promise<void> {
+  const turn = await commandTurn(context, command, commandThreadId(command), question);
+  if (!isPrivate && turn.text !== "") {
+    const questionTs = await postQuestion(context, command, turn);
+    if (questionTs !== undefined) {
+      const threadTs = turn.isDirectMessage ? undefined : questionTs;
+      if (threadTs) context.answeredThreads.remember(command.team_id, command.channel_id, threadTs);
+      const threadTurn = { ...turn, threadId: threadTs ?? DM_MAIN_THREAD };
+      await answerTurn(
+        context.answer,
+        threadTurn,
+        { channelId: command.channel_id, threadTs },
+        context.signal,
+      );
+      return;
+    }
+  }
+  await answerPrivately(context, turn, respond);
+}
+
+/** The whole answer at once (ephemeral messages cannot be edited), in at most five messages. */
+async function answerPrivately(context: SlackHandlerContext, turn: InboundTurn, respond: RespondFn) {
+  let final: EngineResult | undefined;
+  for await (const event of context.services.engine.ask(turn, { signal: context.signal })) {
+    if (event.type === "final") final = event.result;
+  }
+  if (!final || final.failure?.silent) return;
+  const parts = renderAnswerParts(final.text, context.answer.partLimit);
+  const sent = parts.slice(0, MAX_RESPONSES);
+  if (parts.length > MAX_RESPONSES) sent[MAX_RESPONSES - 1] = `${sent[MAX_RESPONSES - 1]}\n…`;
+  for (const part of sent) await respond({ response_type: "ephemeral", text: part, replace_original: false });
+}
+
+/** The question as a message of the bot's; undefined where the bot may not post. */
+async function postQuestion(
+  context: SlackHandlerContext,
+  command: SlashCommand,
+  turn: InboundTurn,
+): Promise<string | undefined> {
+  const text = `*${escapeMrkdwn(turn.userName)}:* ${escapeMrkdwn(turn.text)}`;
+  try {
+    return await context.messenger.post(command.channel_id, text, undefined);
+  } catch (error) {
+    context.services.logger.info(
+      { channel: command.channel_id, code: slackErrorCode(error) },
+      "slack /ask cannot post in this channel; answering privately",
+    );
+    return undefined;
+  }
+}

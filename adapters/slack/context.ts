@@ -1,0 +1,19 @@
+import type { AdapterServices } from "../../src/adapter.ts";
+import type { AnswerDependencies } from "./answer.ts";
+import type { SlackMessenger } from "./messenger.ts";
+import type { AnsweredThreads } from "./thread-memory.ts";
+import type { SlackUserDirectory } from "./user-directory.ts";
+
+/** Everything the event and command handlers share while the adapter runs. */
+export interface SlackHandlerContext {
+  services: AdapterServices;
+  botUserId: string;
+  directory: SlackUserDirectory;
+  messenger: SlackMessenger;
+  answeredThreads: AnsweredThreads;
+  answer: AnswerDependencies;
+  /** Aborted when the adapter stops, so that running answers end promptly. */
+  signal: AbortSignal;
+  /** Runs work after the ack, so that stop() can wait for it; never rejects. */
+  runDetached(name: string, work: () => Promise<void>): void;
+}

@@ -1,0 +1,69 @@
+import type { App } from "@slack/bolt";
+import { answerTurn } from "./answer.ts";
+import type { SlackHandlerContext } from "./context.ts";
+import { errorSummary } from "./errors.ts";
+import { routeEvent, type SlackMessageEvent } from "./routing.ts";
+import { buildTurn } from "./turns.ts";
+
+interface EventEnvelope {
+  event_id?: string;
+  team_id?: string;
+}
+
+/**
+ * app_mention (channels), message.im (DMs) and message.channels / message.groups (thread follow-ups
+ * with SLACK_REPLY_IN_THREADS=all). Bolt has acked the event before the listener runs, so the answer
+ * is produced after the ack and Slack never retries for slowness.
+ */
+export function registerEventHandlers(app: App, context: SlackHandlerContext): void {
+  const listener = async ({ event, body }: { event: unknown; body: unknown }) => {
+    await handleMessageEvent(context, event as SlackMessageEvent, body as EventEnvelope);
+  };
+  app.event("app_mention", listener);
+  app.event("message", listener);
+}
+
+export async function handleMessageEvent(
+  context: SlackHandlerContext,
+  event: SlackMessageEvent,
+  envelope: EventEnvelope,
+): Promise<void> {
+  const { services, botUserId, answeredThreads } = context;
+  const teamId = envelope.team_id ?? "unknown";
+  const route = routeEvent(event, {
+    botUserId,
+    replyInThreads: services.config.SLACK_REPLY_IN_THREADS,
+    answeredThread: (channelId, threadTs) => answeredThreads.has(teamId, channelId, threadTs),
+  });
+  if (!route) return;
+  if (envelope.event_id && !(await firstDelivery(context, envelope.event_id))) {
+    services.logger.debug({ eventId: envelope.event_id }, "slack event already handled; ignoring the retry");
+    return;
+  }
+  if (route.replyThreadTs && !route.isDirectMessage) {
+    answeredThreads.remember(teamId, route.channelId, route.replyThreadTs);
+  }
+  context.runDetached("slack event", async () => {
+    const turn = await buildTurn({ ...route, teamId, origin: "message" }, context.directory, botUserId);
+    services.logger.debug({ channel: route.channelId, text: turn.text }, "slack question");
+    await answerTurn(
+      context.answer,
+      turn,
+      { channelId: route.channelId, threadTs: route.replyThreadTs },
+      context.signal,
+    );
+  });
+}
+
+/** A failing dedupe store must not silence the bot: answering twice beats not answering. */
+async function firstDelivery(context: SlackHandlerContext, eventId: string): Promise<boolean> {
+  try {
+    return await context.services.dedupe.firstSeen(`slack:event:${eventId}`);
+  } catch (error) {
+    context.services.logger.warn(
+      { error: errorSummary(error) },
+      "dedupe store failed; handling the event anyway",
+    );
+    return true;
+  }
+}

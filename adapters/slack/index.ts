@@ -1,0 +1,212 @@
+import type { Server } from "node:http";
+import { setTimeout as delay } from "node:timers/promises";
+import type { App, CustomRoute, webApi } from "@slack/bolt";
+import { webApi as slackWebApi } from "@slack/bolt";
+import type { Adapter, AdapterServices } from "../../src/adapter.ts";
+import type { Config } from "../../src/config/config.ts";
+import { healthRoutes } from "../../src/observability/health-server.ts";
+import type { AnswerDependencies } from "./answer.ts";
+import { createBoltApp, type SlackMode } from "./app.ts";
+import type { Clock } from "./clock.ts";
+import { registerCommands } from "./commands.ts";
+import type { SlackHandlerContext } from "./context.ts";
+import {
+  errorSummary,
+  SlackAuthError,
+  SlackConfigError,
+  SlackStartError,
+  slackErrorCode,
+  tokenErrorCodes,
+} from "./errors.ts";
+import { escapeMrkdwn } from "./escape.ts";
+import { registerEventHandlers } from "./events.ts";
+import { WebClientMessenger } from "./messenger.ts";
+import { AnsweredThreads } from "./thread-memory.ts";
+import { SlackUserDirectory } from "./user-directory.ts";
+import { slackClientOptions, verifyBotToken } from "./web-client.ts";
+
+export { EVENTS_PATH } from "./app.ts";
+export { SlackAdapterError, SlackAuthError, SlackConfigError, SlackStartError } from "./errors.ts";
+
+/** Slack channel ids (public C…, private G…); ADMIN_CHANNEL_ID may also hold Discord ids. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+
+/** Slack runs when there is a bot token and a way to receive events: a signing secret or an app token. */
+export function isSlackConfigured(config: Config): boolean {
+  return Boolean(config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN));
+}
+
+export interface SlackAdapterOptions {
+  /** Overrides config.PORT; 0 picks a free port (tests). */
+  port?: number;
+  /** Interface to listen on in HTTP mode; all interfaces when unset. */
+  host?: string;
+  /** Extra routes on the events server (health checks), in both modes. */
+  customRoutes?: CustomRoute[];
+  /** Overrides config.SLACK_UPDATE_INTERVAL_MS. */
+  updateIntervalMs?: number;
+  partLimit?: number;
+  clock?: Clock;
+  retryConfig?: webApi.RetryOptions;
+  requestTimeoutMs?: number;
+  /** How long `stop` lets answers in progress finish; SHUTDOWN_TIMEOUT_MS by default. */
+  drainTimeoutMs?: number;
+}
+
+export interface SlackAdapter extends Adapter {
+  readonly mode: SlackMode;
+  /** The server of /slack/events once started in HTTP mode. */
+  readonly httpServer: Server | undefined;
+  /** The bot's user id, known after start(). */
+  readonly botUserId: string | undefined;
+}
+
+export function createSlackAdapter(
+  services: AdapterServices,
+  options: SlackAdapterOptions = {},
+): SlackAdapter {
+  const { config, logger } = services;
+  const mode: SlackMode = config.SLACK_APP_TOKEN ? "socket" : "http";
+  let stopping = new AbortController();
+  const running = new Set<Promise<void>>();
+  let app: App | undefined;
+  let starting = false;
+  let httpServer: Server | undefined;
+  let botUserId: string | undefined;
+  let noticeMessenger: WebClientMessenger | undefined;
+
+  const runDetached = (name: string, work: () => Promise<void>) => {
+    const task = work()
+      .catch((error: unknown) => logger.error({ error: errorSummary(error) }, `${name} failed`))
+      .finally(() => running.delete(task));
+    running.add(task);
+  };
+
+  return {
+    name: "slack",
+    mode,
+    servesHttp: mode === "http",
+    isReady: () => app !== undefined,
+    async postNotice(notice) {
+      const channels = config.ADMIN_CHANNEL_ID.filter((id) => SLACK_CHANNEL_ID.test(id));
+      for (const channel of channels) {
+        await noticeMessenger?.post(channel, escapeMrkdwn(notice.text), undefined);
+      }
+    },
+    get httpServer() {
+      return httpServer;
+    },
+    get botUserId() {
+      return botUserId;
+    },
+
+    async start() {
+      if (app || starting) throw new SlackStartError("The Slack adapter is already started.");
+      starting = true;
+      try {
+        await startApp();
+      } finally {
+        starting = false;
+      }
+    },
+
+    async stop() {
+      const bolt = app;
+      app = undefined;
+      // Stop taking events first; answers in flight may finish until the deadline, and only then are
+      // they aborted, which finalizes their placeholders with a short message.
+      if (bolt) {
+        await bolt
+          .stop()
+          .catch((error: unknown) => logger.warn({ error: errorSummary(error) }, "slack stop failed"));
+      }
+      httpServer = undefined;
+      const drained = Promise.allSettled([...running]);
+      const deadline = options.drainTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS;
+      await Promise.race([drained, delay(deadline, undefined, { ref: false })]);
+      stopping.abort();
+      await drained;
+    },
+  };
+
+  async function startApp(): Promise<void> {
+    const botToken = config.SLACK_BOT_TOKEN;
+    if (!botToken || (mode === "http" && !config.SLACK_SIGNING_SECRET)) {
+      throw new SlackConfigError(
+        "Slack needs SLACK_BOT_TOKEN and either SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).",
+      );
+    }
+    const clientOptions = slackClientOptions({
+      slackApiUrl: config.SLACK_API_URL,
+      logger,
+      ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    });
+    const client = new slackWebApi.WebClient(botToken, clientOptions);
+    const identity = await verifyBotToken(client);
+    stopping = new AbortController();
+    const port = options.port ?? config.PORT;
+    const bolt = createBoltApp({
+      mode,
+      botToken,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      appToken: config.SLACK_APP_TOKEN,
+      identity,
+      clientOptions,
+      logger,
+      port,
+      customRoutes: [
+        ...(options.customRoutes ?? []),
+        ...(mode === "http" && services.health ? healthRoutes(services.health) : []),
+      ],
+    });
+    bolt.error(async (error) => {
+      logger.error({ error: errorSummary(error) }, "slack listener failed");
+    });
+    const messenger = new WebClientMessenger(client);
+    noticeMessenger = messenger;
+    const answer: AnswerDependencies = {
+      engine: services.engine,
+      messenger,
+      logger,
+      defaultLocale: config.BOT_LOCALE,
+      updateIntervalMs: options.updateIntervalMs ?? config.SLACK_UPDATE_INTERVAL_MS,
+      ...(options.partLimit ? { partLimit: options.partLimit } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    };
+    const context: SlackHandlerContext = {
+      services,
+      botUserId: identity.botUserId,
+      directory: new SlackUserDirectory(client, logger),
+      messenger,
+      answeredThreads: new AnsweredThreads(),
+      answer,
+      signal: stopping.signal,
+      runDetached,
+    };
+    registerEventHandlers(bolt, context);
+    registerCommands(bolt, context);
+
+    try {
+      if (mode === "http") {
+        httpServer = (await bolt.start(options.host ? { port, host: options.host } : { port })) as Server;
+      } else {
+        await bolt.start();
+      }
+    } catch (error) {
+      await bolt.stop().catch(() => {});
+      throw startError(error);
+    }
+    app = bolt;
+    botUserId = identity.botUserId;
+    logger.info({ mode, botUserId, teamId: identity.teamId }, "slack adapter started");
+  }
+}
+
+/** Socket Mode reports a bad app token from apps.connections.open while connecting. */
+function startError(error: unknown): Error {
+  const code = slackErrorCode(error);
+  if (code && tokenErrorCodes.has(code)) return new SlackAuthError("SLACK_APP_TOKEN", code, { cause: error });
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SlackStartError(`The Slack adapter could not start: ${reason}`, { cause: error });
+}

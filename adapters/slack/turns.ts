@@ -1,0 +1,40 @@
+import type { InboundTurn } from "../../src/conversation/turn.ts";
+import { mentionedUserIds, slackTextToPlain } from "./inbound-text.ts";
+import type { SlackUserDirectory } from "./user-directory.ts";
+
+export interface TurnSource {
+  teamId: string;
+  channelId: string;
+  threadId: string;
+  userId: string;
+  /** Slack-formatted text as received. */
+  text: string;
+  isDirectMessage: boolean;
+  origin: "message" | "command";
+}
+
+/** Normalizes a Slack message into an engine turn: readable names, the bot's mention gone. */
+export async function buildTurn(
+  source: TurnSource,
+  directory: SlackUserDirectory,
+  botUserId: string,
+): Promise<InboundTurn> {
+  const mentioned = mentionedUserIds(source.text).filter((id) => id !== botUserId);
+  const [names, author] = await Promise.all([
+    directory.names(source.teamId, mentioned),
+    directory.profile(source.teamId, source.userId),
+  ]);
+  return {
+    platform: "slack",
+    workspaceId: source.teamId,
+    channelId: source.channelId,
+    threadId: source.threadId,
+    userId: source.userId,
+    userName: author.name,
+    text: slackTextToPlain(source.text, { botUserId, names }),
+    isDirectMessage: source.isDirectMessage,
+    origin: source.origin,
+    isAdmin: author.isAdmin,
+    ...(author.locale ? { locale: author.locale } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+import type { webApi } from "@slack/bolt";
+import type { Logger } from "../../src/observability/logger.ts";
+import { toBoltLogger } from "./bolt-logger.ts";
+import { SlackAuthError, SlackStartError, slackErrorCode, tokenErrorCodes } from "./errors.ts";
+
+/**
+ * A person is waiting for the reply: a few quick retries, not the SDK default of ten over half an
+ * hour. A 429 is still waited out for as long as its retry-after says (the SDK pauses the queue).
+ */
+export const INTERACTIVE_RETRY: webApi.RetryOptions = {
+  retries: 2,
+  factor: 2,
+  minTimeout: 500,
+  maxTimeout: 2_000,
+  randomize: true,
+};
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+export interface SlackClientSettings {
+  slackApiUrl: string;
+  logger: Logger;
+  retryConfig?: webApi.RetryOptions;
+  requestTimeoutMs?: number;
+}
+
+export function slackClientOptions(settings: SlackClientSettings): webApi.WebClientOptions {
+  return {
+    slackApiUrl: settings.slackApiUrl,
+    retryConfig: settings.retryConfig ?? INTERACTIVE_RETRY,
+    timeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    logger: toBoltLogger(settings.logger),
+  };
+}
+
+export interface BotIdentity {
+  botUserId: string;
+  botId: string;
+  teamId: string | undefined;
+}
+
+/**
+ * Runs auth.test once at startup. Bolt would run it inside its constructor and leave a rejection
+ * nobody awaits; here a bad token becomes a `SlackAuthError` that `start()` rejects with.
+ */
+export async function verifyBotToken(client: webApi.WebClient): Promise<BotIdentity> {
+  let result: webApi.AuthTestResponse;
+  try {
+    result = await client.auth.test();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code && tokenErrorCodes.has(code))
+      throw new SlackAuthError("SLACK_BOT_TOKEN", code, { cause: error });
+    const reason = code ?? (error instanceof Error ? error.message : String(error));
+    throw new SlackStartError(`Could not verify SLACK_BOT_TOKEN with Slack's auth.test: ${reason}`, {
+      cause: error,
+    });
+  }
+  if (!result.user_id || !result.bot_id) {
+    throw new SlackStartError(
+      "auth.test did not return a bot user: SLACK_BOT_TOKEN must be a bot token (xoxb-…), not a user token.",
+    );
+  }
+  return { botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id };
+}

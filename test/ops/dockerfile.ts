@@ -1,0 +1,94 @@
+import { posix } from "node:path";
+
+/** One Dockerfile instruction, continuation lines joined. */
+export interface Instruction {
+  keyword: string;
+  /** Options such as `--from=build` or `--mount=...`. */
+  flags: string[];
+  /** The rest of the line after the flags. */
+  rest: string;
+}
+
+export interface Stage {
+  name: string;
+  workdir: string;
+  instructions: Instruction[];
+}
+
+/** The few instruction forms our Dockerfile uses; anything else is an error so the replay never drifts. */
+export function parseDockerfile(text: string): Stage[] {
+  const lines = text
+    .replace(/\\\r?\n/g, " ")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const [keyword = "", ...words] = line.split(/\s+/);
+    const flags: string[] = [];
+    while (words[0]?.startsWith("--")) flags.push(words.shift() as string);
+    const instruction: Instruction = { keyword: keyword.toUpperCase(), flags, rest: words.join(" ") };
+    if (instruction.keyword === "FROM") {
+      const alias = /\s+AS\s+(\S+)$/i.exec(instruction.rest)?.[1] ?? String(stages.length);
+      stages.push({ name: alias, workdir: "/", instructions: [] });
+      continue;
+    }
+    const stage = stages.at(-1);
+    if (!stage) continue; // ARG and parser directives before the first FROM
+    if (instruction.keyword === "WORKDIR") stage.workdir = posix.resolve(stage.workdir, instruction.rest);
+    stage.instructions.push(instruction);
+  }
+  return stages;
+}
+
+export interface CopyStep {
+  /** Paths in the build context (the repository). */
+  sources: string[];
+  /** Destination relative to the stage's WORKDIR. */
+  destination: string;
+  /** The sources land inside `destination` (several sources, or a destination ending in `/`). */
+  intoDirectory: boolean;
+}
+
+/**
+ * The context paths a stage's COPY lines bring in, following `--from=<stage>` back to the COPY that
+ * put the path into that stage.
+ */
+export function copySteps(stages: readonly Stage[], stage: Stage): CopyStep[] {
+  const steps: CopyStep[] = [];
+  for (const instruction of stage.instructions) {
+    if (instruction.keyword !== "COPY") continue;
+    const words = instruction.rest.split(/\s+/);
+    const destination = words.pop() ?? ".";
+    const from = instruction.flags.find((flag) => flag.startsWith("--from="))?.slice("--from=".length);
+    const sources = from
+      ? words.map((path) => contextPathIn(stages, from, path))
+      : words.map((path) => posix.normalize(path));
+    steps.push({
+      sources,
+      destination: relativeTo(stage.workdir, destination),
+      intoDirectory: sources.length > 1 || destination.endsWith("/") || destination === ".",
+    });
+  }
+  return steps;
+}
+
+function relativeTo(workdir: string, path: string): string {
+  return posix.relative(workdir, posix.resolve(workdir, path)) || ".";
+}
+
+/** Where an absolute path in another stage came from in the build context. */
+function contextPathIn(stages: readonly Stage[], stageName: string, absolute: string): string {
+  const stage = stages.find((candidate) => candidate.name === stageName);
+  if (!stage) throw new Error(`COPY --from=${stageName}: no such stage`);
+  for (const step of copySteps(stages, stage)) {
+    for (const source of step.sources) {
+      const landed = posix.resolve(
+        stage.workdir,
+        step.intoDirectory ? posix.join(step.destination, posix.basename(source)) : step.destination,
+      );
+      if (landed === posix.resolve(stage.workdir, absolute)) return source;
+    }
+  }
+  throw new Error(`COPY --from=${stageName} ${absolute}: not copied into that stage from the context`);
+}

@@ -1,0 +1,69 @@
+import {
+  createSlackAdapter,
+  type SlackAdapter,
+  type SlackAdapterOptions,
+} from "../../adapters/slack/index.ts";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
+import { createTestServices, type TestServices } from "../support/services.ts";
+import { ManualClock } from "./manual-clock.ts";
+
+/** Canary credentials: distinctive, so a scan of logs can prove none leaked. */
+export const BOT_TOKEN = "xoxb-test-CANARY-bot-token";
+export const APP_TOKEN = "xapp-test-CANARY-app-token";
+export const SIGNING_SECRET = "test-CANARY-signing-secret";
+
+export interface SlackHarness {
+  slack: FakeSlack;
+  core: TestServices;
+  adapter: SlackAdapter;
+  clock: ManualClock;
+  /** POST target for signed events and commands (HTTP mode). */
+  eventsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Bolt app on 127.0.0.1 with the real engine: its Web API calls go to a fake Slack, its
+ * model calls to the fake OpenAI server. The streaming clock stands still unless a test moves it,
+ * so each answer makes exactly one chat.update (the final one).
+ */
+export async function startSlackHarness(
+  env: Record<string, string> = {},
+  options: SlackAdapterOptions = {},
+): Promise<SlackHarness> {
+  const slack = await startFakeSlack();
+  const core = await createTestServices({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    ...env,
+  });
+  const clock = new ManualClock();
+  const adapter = createSlackAdapter(core.services, {
+    host: "127.0.0.1",
+    clock,
+    retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 },
+    ...options,
+  });
+  const close = async () => {
+    await adapter.stop();
+    await core.close();
+    await slack.close();
+  };
+  try {
+    await adapter.start();
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const address = adapter.httpServer?.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return { slack, core, adapter, clock, eventsUrl: `http://127.0.0.1:${port}/slack/events`, close };
+}
+
+/** Last user message the model received in request `index`. */
+export function questionSent(core: TestServices, index: number): string | undefined {
+  const messages = core.fakeOpenAI.requests[index]?.body.messages ?? [];
+  return messages.filter((m) => m.role === "user").at(-1)?.content;
+}
