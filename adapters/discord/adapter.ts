@@ -2,18 +2,18 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Client, type ClientOptions, Events } from "discord.js";
 import type { Adapter, AdapterServices } from "../../src/adapter.ts";
 import type { EngineNotice } from "../../src/engine/turn-recorder.ts";
+import { AccessPolicy } from "../../src/governance/access-policy.ts";
 import { createDiscordClient } from "./client.ts";
 import type { DiscordContext } from "./context.ts";
 import { ConversationMemory } from "./conversations.ts";
 import { DiscordStartError, describeError, isMissingPermission } from "./errors.ts";
 import { handleInteraction } from "./interaction-handler.ts";
 import { handleMessage } from "./message-handler.ts";
+import { registerCommands } from "./registration.ts";
 import { noPings } from "./surfaces.ts";
 
 /** Discord snowflakes; ADMIN_CHANNEL_ID may also hold Slack channel ids. */
 const DISCORD_ID = /^\d{15,22}$/;
-
-import { registerCommands } from "./registration.ts";
 
 export interface DiscordAdapterOptions {
   /** Passed to the discord.js Client, e.g. a short `waitGuildTimeout` in tests. */
@@ -52,11 +52,22 @@ export class DiscordAdapter implements Adapter {
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly memory = new ConversationMemory();
+  private readonly access: AccessPolicy;
 
   constructor(
     private readonly services: AdapterServices,
     private readonly options: DiscordAdapterOptions = {},
-  ) {}
+  ) {
+    const { config } = services;
+    this.access = new AccessPolicy({
+      allowedWorkspaceIds: config.ALLOWED_WORKSPACE_IDS,
+      allowedChannelIds: config.ALLOWED_CHANNEL_IDS,
+      allowedUserIds: config.ALLOWED_USER_IDS,
+      blockedUserIds: config.BLOCKED_USER_IDS,
+      allowedDiscordRoleIds: config.ALLOWED_DISCORD_ROLE_IDS,
+      dmsEnabled: config.DMS_ENABLED,
+    });
+  }
 
   async start(): Promise<void> {
     const { config, logger } = this.services;
@@ -100,13 +111,27 @@ export class DiscordAdapter implements Adapter {
     return this.accepting && this.client?.isReady() === true;
   }
 
-  /** Budget warnings to the ADMIN_CHANNEL_ID channels that are this bot's Discord channels. */
+  /**
+   * Budget warnings to the ADMIN_CHANNEL_ID channels that are Discord channels this bot can send
+   * in. A channel in another server than the one the notice is about gets the server's name first.
+   */
   async postNotice(notice: EngineNotice): Promise<void> {
     const client = this.client;
     if (!client) return;
-    for (const id of this.services.config.ADMIN_CHANNEL_ID.filter((value) => DISCORD_ID.test(value))) {
-      const channel = await client.channels.fetch(id).catch(() => null);
-      if (channel?.isSendable()) await channel.send({ content: notice.text, allowedMentions: noPings() });
+    const { config, logger } = this.services;
+    for (const id of config.ADMIN_CHANNEL_ID.filter((value) => DISCORD_ID.test(value))) {
+      const channel = await client.channels.fetch(id).catch((error: unknown) => {
+        logger.warn({ channelId: id, error: describeError(error) }, "discord: admin channel not found");
+        return null;
+      });
+      if (!channel?.isSendable()) continue;
+      const sameServer = "guildId" in channel && channel.guildId === notice.workspaceId;
+      const server = client.guilds.cache.get(notice.workspaceId)?.name ?? notice.workspaceId;
+      const content = sameServer ? notice.text : `**${server}**: ${notice.text}`;
+      // One unreachable channel (missing permission) must not keep the notice from the others.
+      await channel.send({ content, allowedMentions: noPings() }).catch((error: unknown) => {
+        logger.warn({ channelId: id, error: describeError(error) }, "discord: could not post a notice");
+      });
     }
   }
 
@@ -147,6 +172,7 @@ export class DiscordAdapter implements Adapter {
       client: client as Client<true>,
       services: this.services,
       memory: this.memory,
+      access: this.access,
       editIntervalMs: this.services.config.DISCORD_EDIT_INTERVAL_MS,
     };
     const task = work(ctx)

@@ -5,16 +5,25 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
+import type { CommandNames } from "../../src/engine/types.ts";
+import { CONFIG_COMMAND, configCommandDefinition } from "./config-command.ts";
 
-export const COMMAND_NAMES = { ask: "ask", reset: "reset", usage: "usage", help: "help" } as const;
+export const COMMAND_NAMES = {
+  ask: "ask",
+  reset: "reset",
+  usage: "usage",
+  help: "help",
+  config: CONFIG_COMMAND,
+} as const;
 export type CommandName = (typeof COMMAND_NAMES)[keyof typeof COMMAND_NAMES];
 
-/** How the engine's help text spells the commands on Discord. */
-export const HELP_COMMAND_NAMES = {
+/** How the engine's help text spells the commands on Discord: exactly the registered names. */
+export const HELP_COMMAND_NAMES: CommandNames = {
   ask: `/${COMMAND_NAMES.ask}`,
   reset: `/${COMMAND_NAMES.reset}`,
   usage: `/${COMMAND_NAMES.usage}`,
   help: `/${COMMAND_NAMES.help}`,
+  config: `/${COMMAND_NAMES.config}`,
 };
 
 export const ASK_OPTIONS = { question: "question", private: "private" } as const;
@@ -78,6 +87,7 @@ export function commandDefinitions(): RESTPostAPIChatInputApplicationCommandsJSO
       description: "How to use the assistant",
       description_localizations: { "zh-CN": "使用说明" },
     },
+    configCommandDefinition(),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Client, GuildMember, User } from "discord.js";
 import type { AdapterServices } from "../../src/adapter.ts";
+import type { AccessPolicy } from "../../src/governance/access-policy.ts";
 import type { ConversationMemory } from "./conversations.ts";
 
 /** What the message and interaction handlers share. */
@@ -8,6 +9,11 @@ export interface DiscordContext {
   services: AdapterServices;
   memory: ConversationMemory;
   editIntervalMs: number;
+  /**
+   * The engine's access rules, for the one reply the adapter writes without asking the engine
+   * (the note on a message that holds only attachments).
+   */
+  access: AccessPolicy;
 }
 
 /** The name people see: server nickname, then global display name, then username. */

@@ -6,12 +6,14 @@ import {
   type SendableChannels,
 } from "discord.js";
 import type { ConversationAddress, InboundTurn } from "../../src/conversation/turn.ts";
-import { streamAnswer } from "./answer.ts";
+import { translate } from "../../src/i18n/translate.ts";
+import { showText, streamAnswer } from "./answer.ts";
 import { type DiscordContext, displayName } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
 import { describeError } from "./errors.ts";
 import { botIdentity, mentionsBot, namesFrom, renderMentions } from "./mentions.ts";
 import { type ChannelReplyMode, ChannelSurface } from "./surfaces.ts";
+import { messageFacts } from "./turn-facts.ts";
 
 /** Discord's limit on thread names. */
 const THREAD_NAME_LIMIT = 100;
@@ -110,6 +112,38 @@ async function planAnswer(
   };
 }
 
+/** Where a message would be answered, for the access check of a message the engine never sees. */
+function addressOf(message: Message): ConversationAddress {
+  const channel = message.channel;
+  if (!message.inGuild()) return dmAddress(channel.id);
+  if (channel.isThread()) return threadAddress(message.guildId, channel.parentId, channel.id);
+  return channelAddress(message.guildId, channel.id, message.id);
+}
+
+/**
+ * A message with attachments and no text: nothing for the model, but a person who sent a picture
+ * deserves to hear it was not read. Refused askers hear nothing in channels (as for any refused
+ * message) and the short refusal in DMs; the engine is not asked, so no upstream call is made.
+ */
+async function answerAttachmentsOnly(
+  ctx: DiscordContext,
+  message: Message,
+  turn: InboundTurn,
+  replyMode: ChannelReplyMode,
+): Promise<void> {
+  const locale = turn.locale ?? ctx.services.config.BOT_LOCALE;
+  const verdict = ctx.access.check(turn);
+  if (!verdict.allowed && !turn.isDirectMessage) return;
+  const text = verdict.allowed
+    ? translate(locale, "note.unsupported_attachment")
+    : translate(locale, `error.${verdict.reason}`);
+  ctx.services.logger.info(
+    { channelId: message.channelId, messageId: message.id, refused: !verdict.allowed },
+    "discord: attachments without a question",
+  );
+  await showText(new ChannelSurface(message.channel as SendableChannels, replyMode), text);
+}
+
 /** Answers a message if it is for the bot: DMs, mentions, replies to the bot, threads it is in. */
 export async function handleMessage(ctx: DiscordContext, message: Message): Promise<void> {
   const trigger = triggerOf(ctx, message);
@@ -133,19 +167,29 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
     botIdentity(ctx.client.user.id, guild),
     namesFrom(ctx.client, guild, message),
   );
-  // Without a mention, only text is answered: a sticker or a picture in a thread is not a question.
-  if (text === "" && (trigger === "thread" || trigger === "dm")) return;
+  const hasAttachments = message.attachments.size > 0;
+  // Without a mention, only text or files are answered: a sticker in a thread is not a question.
+  if (text === "" && !hasAttachments && (trigger === "thread" || trigger === "dm")) return;
   // After the cheap checks: a redelivered message (gateway resume) is answered once.
   if (!(await dedupe.firstSeen(`discord:msg:${message.id}`))) return;
 
-  const plan = await planAnswer(ctx, message, trigger, text, permissions);
-  const turn: InboundTurn = {
-    ...plan.address,
+  const person = {
     userId: message.author.id,
     userName: displayName(message.author, message.member),
     text,
     isDirectMessage: trigger === "dm",
+    ...messageFacts(message),
   };
+  if (text === "" && hasAttachments) {
+    const canReply = permissions?.has(PermissionFlagsBits.ReadMessageHistory) ?? true;
+    const mode: ChannelReplyMode =
+      canReply && message.inGuild() ? { kind: "reply", question: message } : { kind: "send" };
+    await answerAttachmentsOnly(ctx, message, { ...addressOf(message), ...person }, mode);
+    return;
+  }
+
+  const plan = await planAnswer(ctx, message, trigger, text, permissions);
+  const turn: InboundTurn = { ...plan.address, ...person };
   logger.info(
     { guildId: message.guildId, channelId: message.channelId, messageId: message.id, trigger },
     "discord: answering a message",
@@ -154,9 +198,11 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
 
   const rememberAs = plan.rememberAs;
   const onPost = rememberAs ? (id: string) => ctx.memory.remember(id, rememberAs) : undefined;
+  const locale = turn.locale ?? ctx.services.config.BOT_LOCALE;
   await streamAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
     editIntervalMs: ctx.editIntervalMs,
     typing: true,
+    ...(hasAttachments ? { note: translate(locale, "note.unsupported_attachment") } : {}),
     onTypingError: (error) =>
       logger.debug(
         { channelId: plan.channel.id, error: describeError(error) },

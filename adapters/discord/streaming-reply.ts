@@ -14,6 +14,8 @@ export interface ReplySurface {
   post(index: number, content: string): Promise<string>;
   edit(index: number, messageId: string, content: string): Promise<void>;
   delete(index: number, messageId: string): Promise<void>;
+  /** Removes what the surface shows before its first post (a deferred interaction's "thinking…"). */
+  withdraw?(): Promise<void>;
 }
 
 export interface StreamingReplyOptions {
@@ -62,6 +64,7 @@ export class StreamingReply {
   private readonly rendered: RenderedMessage[] = [];
   private text = "";
   private finalText: string | undefined;
+  private discarded = false;
   private running: Promise<void> | undefined;
   private rerun = false;
   private failure: { error: unknown } | undefined;
@@ -92,7 +95,7 @@ export class StreamingReply {
   }
 
   append(delta: string): void {
-    if (delta === "" || this.finalText !== undefined) return;
+    if (delta === "" || this.finalText !== undefined || this.discarded) return;
     this.text += delta;
     this.kick();
   }
@@ -109,6 +112,26 @@ export class StreamingReply {
     while (this.running) await this.running;
     if (this.failure) throw this.failure.error;
     return this.rendered.map((message) => message.id);
+  }
+
+  /**
+   * Shows nothing after all: stops typing and deletes what was posted (or the surface's
+   * placeholder when nothing was). For answers the engine wants unanswered, e.g. a silent refusal.
+   */
+  async discard(): Promise<void> {
+    this.discarded = true;
+    this.stopTyping();
+    this.clearEditTimer();
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure.error;
+    if (this.rendered.length === 0) {
+      await this.surface.withdraw?.();
+      return;
+    }
+    while (this.rendered.length > 0) {
+      const message = this.rendered.pop();
+      if (message) await this.surface.delete(this.rendered.length, message.id);
+    }
   }
 
   private kick(): void {
@@ -136,6 +159,7 @@ export class StreamingReply {
   }
 
   private async renderOnce(): Promise<void> {
+    if (this.discarded) return;
     const final = this.finalText !== undefined;
     const parts = final
       ? visibleParts(this.finalText ?? "", this.limit)
@@ -174,7 +198,7 @@ export class StreamingReply {
   }
 
   private scheduleEdit(at: number): void {
-    if (this.editTimer || this.finalText !== undefined) return;
+    if (this.editTimer || this.finalText !== undefined || this.discarded) return;
     this.editTimer = setTimeout(
       () => {
         this.editTimer = undefined;

@@ -102,4 +102,14 @@ export class InteractionSurface implements ReplySurface {
   async delete(_index: number, messageId: string): Promise<void> {
     await this.interaction.deleteReply(messageId);
   }
+
+  /** Deletes the deferred response, which still shows "thinking…". */
+  async withdraw(): Promise<void> {
+    await this.interaction.deleteReply();
+  }
+
+  /** A short text only the user who ran the command sees (after `withdraw`, in place of the answer). */
+  async showPrivately(content: string): Promise<void> {
+    await this.interaction.followUp({ content, allowedMentions: noPings(), flags: MessageFlags.Ephemeral });
+  }
 }

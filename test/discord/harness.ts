@@ -1,5 +1,6 @@
 import { createDiscordAdapter, type DiscordAdapter } from "../../adapters/discord/index.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fakes/discord/server.ts";
+import type { FakeDiscordState } from "../fakes/discord/state.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
 export interface DiscordHarness extends TestServices {
@@ -13,7 +14,8 @@ export interface DiscordHarness extends TestServices {
  * final edit per message: counts do not depend on how fast the machine is.
  */
 export async function startDiscordHarness(
-  env: Record<string, string> = {},
+  /** Settings, or a function of the fake's world for settings that name its ids. */
+  env: Record<string, string> | ((state: FakeDiscordState) => Record<string, string>) = {},
   fakeOptions: FakeDiscordOptions = {},
 ): Promise<DiscordHarness> {
   const fake = await FakeDiscord.start(fakeOptions);
@@ -22,7 +24,7 @@ export async function startDiscordHarness(
     DISCORD_API_URL: fake.apiUrl,
     CACHE_TTL_SECONDS: "0",
     DISCORD_EDIT_INTERVAL_MS: "3600000",
-    ...env,
+    ...(typeof env === "function" ? env(fake.state) : env),
   });
   const adapter = createDiscordAdapter(test.services);
   try {

@@ -142,13 +142,17 @@ describe("command registration", () => {
         name: string;
         options?: unknown[];
         contexts: number[];
+        default_member_permissions?: string;
       }[];
-      expect(commands.map((command) => command.name)).toEqual(["ask", "reset", "usage", "help"]);
+      expect(commands.map((command) => command.name)).toEqual(["ask", "reset", "usage", "help", "config"]);
       expect(commands[0]?.options).toEqual([
         expect.objectContaining({ name: "question", type: 3, required: true }),
         expect.objectContaining({ name: "private", type: 5, required: false }),
       ]);
-      for (const command of commands) expect(command.contexts).toEqual([0, 1]); // servers and DMs
+      for (const command of commands.slice(0, 4)) {
+        expect(command.contexts).toEqual([0, 1]); // servers and DMs, for everyone
+        expect(command.default_member_permissions).toBeUndefined();
+      }
     } finally {
       await h.close();
     }
@@ -169,7 +173,7 @@ describe("command registration", () => {
     const fake = await FakeDiscord.start();
     try {
       const result = await registerFromConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
-      expect(result).toEqual({ scope: "global", count: 4, applicationId: fake.state.applicationId });
+      expect(result).toEqual({ scope: "global", count: 5, applicationId: fake.state.applicationId });
       expect(fake.calls.map((call) => `${call.method} ${call.path}`)).toEqual([
         "GET /applications/@me",
         `PUT /applications/${fake.state.applicationId}/commands`,

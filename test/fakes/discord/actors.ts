@@ -1,4 +1,5 @@
 import {
+  type ApiAttachment,
   type ApiChannel,
   type ApiMessage,
   type ApiUser,
@@ -20,6 +21,7 @@ export interface UserMessageOptions {
   /** Reuse an id to simulate a redelivery (gateway resume). */
   id?: string;
   webhookId?: string;
+  attachments?: ApiAttachment[];
 }
 
 /** Messages carry the author's member object (as the guild knows it) without its user. */
@@ -58,6 +60,7 @@ export function sendUserMessage(fake: FakeDiscord, options: UserMessageOptions):
     mention_everyone: /@(everyone|here)/.test(options.content),
     ...(options.id ? { id: options.id } : {}),
     ...(options.webhookId ? { webhook_id: options.webhookId } : {}),
+    ...(options.attachments ? { attachments: options.attachments } : {}),
     ...(inGuild
       ? { guild_id: state.guildId, member: memberWithoutUser(fake, author) }
       : { channel_type: ChannelTypes.DM }),
@@ -85,15 +88,42 @@ export function openThread(fake: FakeDiscord, parentId: string, name: string, ow
   return thread;
 }
 
+export type OptionValue = string | number | boolean;
+
 export interface InteractionOptions {
   command: string;
-  /** Option values by name; strings become type 3, booleans type 5. */
-  options?: Record<string, string | boolean>;
+  /** Option values by name; strings become type 3, numbers type 10, booleans type 5. */
+  options?: Record<string, OptionValue>;
+  /** For commands with subcommands, e.g. `/config system-prompt set`: group "system-prompt", subcommand "set". */
+  subcommandGroup?: string;
+  subcommand?: string;
   channelId: string;
   user?: ApiUser;
   /** A DM interaction carries `user` instead of `member` and no guild. */
   dm?: boolean;
+  /** The user's client locale; "en-US" by default. */
   locale?: string;
+  /** The member's permissions in the channel, as Discord computes them for the interaction. */
+  permissions?: bigint;
+}
+
+function optionType(value: OptionValue): number {
+  if (typeof value === "boolean") return 5;
+  return typeof value === "number" ? 10 : 3;
+}
+
+/** `data.options` as Discord nests them: group, then subcommand, then the values. */
+function commandOptions(options: InteractionOptions): unknown[] {
+  const values = Object.entries(options.options ?? {}).map(([name, value]) => ({
+    name,
+    type: optionType(value),
+    value,
+  }));
+  if (!options.subcommand) return values;
+  const subcommand = { name: options.subcommand, type: 1, options: values };
+  return options.subcommandGroup
+    ? [{ name: options.subcommandGroup, type: 2, options: [subcommand] }]
+    : [subcommand];
 }
 
 /** A slash command invocation (INTERACTION_CREATE); returns its id and token. */
@@ -115,6 +145,7 @@ export function sendInteraction(
     callbacks: [],
     ephemeral: false,
     originalId: undefined,
+    withdrawn: false,
   });
   const channel: Record<string, unknown> = options.dm
     ? { id: options.channelId, type: ChannelTypes.DM, recipients: [user] }
@@ -126,6 +157,7 @@ export function sendInteraction(
     token,
     version: 1,
     locale: options.locale ?? "en-US",
+    ...(options.dm ? {} : { guild_locale: state.preferredLocale }),
     entitlements: [],
     authorizing_integration_owners: {},
     app_permissions: "0",
@@ -135,19 +167,14 @@ export function sendInteraction(
       ? { user, context: 1 }
       : {
           guild_id: guildId,
-          member: { ...memberWithoutUser(fake, user), user, permissions: "0" },
+          member: {
+            ...memberWithoutUser(fake, user),
+            user,
+            permissions: (options.permissions ?? 0n).toString(),
+          },
           context: 0,
         }),
-    data: {
-      id: snowflake(),
-      name: options.command,
-      type: 1,
-      options: Object.entries(options.options ?? {}).map(([name, value]) => ({
-        name,
-        type: typeof value === "boolean" ? 5 : 3,
-        value,
-      })),
-    },
+    data: { id: snowflake(), name: options.command, type: 1, options: commandOptions(options) },
   });
   return { id, token };
 }

@@ -26,6 +26,8 @@ export const ChannelTypes = { GuildText: 0, DM: 1, GuildAnnouncement: 5, PublicT
 
 /** Permission bits the fake guild hands out (see discord.js PermissionFlagsBits). */
 export const Permission = {
+  Administrator: 1n << 3n,
+  ManageGuild: 1n << 5n,
   ViewChannel: 1n << 10n,
   SendMessages: 1n << 11n,
   ReadMessageHistory: 1n << 16n,
@@ -162,10 +164,13 @@ export interface ApiGuild {
   members: ApiMember[];
   channels: ApiChannel[];
   threads: ApiChannel[];
+  /** Community servers choose it; all others report "en-US" (the default here too). */
+  preferred_locale?: string;
 }
 
 export function guildCreatePayload(guild: ApiGuild): Record<string, unknown> {
   return {
+    preferred_locale: "en-US",
     ...guild,
     unavailable: false,
     member_count: guild.members.length,
@@ -178,7 +183,6 @@ export function guildCreatePayload(guild: ApiGuild): Record<string, unknown> {
     voice_states: [],
     stage_instances: [],
     guild_scheduled_events: [],
-    preferred_locale: "en-US",
     premium_tier: 0,
     verification_level: 0,
     default_message_notifications: 0,
@@ -188,6 +192,22 @@ export function guildCreatePayload(guild: ApiGuild): Record<string, unknown> {
     system_channel_flags: 0,
     afk_timeout: 300,
   };
+}
+
+/** A file on a message, as Discord describes it (the bot never downloads it). */
+export interface ApiAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
+}
+
+export function attachment(filename: string, contentType = "image/png"): ApiAttachment {
+  const id = snowflake();
+  const url = `https://cdn.discordapp.com/attachments/0/${id}/${filename}`;
+  return { id, filename, size: 1234, url, proxy_url: url, content_type: contentType };
 }
 
 export interface ApiMessage {

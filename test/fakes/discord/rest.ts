@@ -46,6 +46,14 @@ const routes: Route[] = [
   ["PUT", /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/, registerCommands],
   ["POST", /^\/channels\/(\d+)\/typing$/, () => ({ status: 204 })],
   [
+    "GET",
+    /^\/channels\/(\d+)$/,
+    (state, [channelId]) => {
+      const channel = state.channel(channelId ?? "");
+      return channel ? { status: 200, body: channel } : notFound(10003, "Channel");
+    },
+  ],
+  [
     "POST",
     /^\/channels\/(\d+)\/messages$/,
     (state, [channelId], request) => ({
@@ -207,7 +215,13 @@ function webhookRoute(
     return { status: 200, body: webhookMessage(state, token, body, ephemeral) };
   }
   const id = messageId === "@original" ? interaction.originalId : messageId;
-  if (method === "PATCH" && messageId === "@original" && id === undefined) {
+  if (method === "DELETE" && messageId === "@original" && id === undefined && !interaction.withdrawn) {
+    // Deleting a deferred response that never showed anything removes the "thinking…" line.
+    if (interaction.callbacks[0] !== 5) return notFound(10008, "Message");
+    interaction.withdrawn = true;
+    return { status: 204 };
+  }
+  if (method === "PATCH" && messageId === "@original" && id === undefined && !interaction.withdrawn) {
     // The first edit of a deferred response creates the message Discord showed as "thinking…".
     if (interaction.callbacks[0] !== 5) return notFound(10008, "Message");
     const original = webhookMessage(state, token, body, interaction.ephemeral);

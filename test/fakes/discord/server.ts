@@ -31,6 +31,8 @@ export interface FailureRule {
 
 export interface FakeDiscordOptions {
   rejectMessageContent?: boolean;
+  /** The guild's preferred locale in GUILD_CREATE; "en-US" by default. */
+  preferredLocale?: string;
 }
 
 const API_PREFIX = "/api/v10";
@@ -53,6 +55,7 @@ export class FakeDiscord {
 
   constructor(options: FakeDiscordOptions = {}) {
     this.changes.setMaxListeners(100);
+    if (options.preferredLocale) this.state.preferredLocale = options.preferredLocale;
     this.gateway = new FakeGateway(this.state, {
       rejectMessageContent: options.rejectMessageContent ?? false,
     });

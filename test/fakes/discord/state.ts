@@ -32,6 +32,8 @@ export interface StoredInteraction {
   callbacks: number[];
   ephemeral: boolean;
   originalId: string | undefined;
+  /** The deferred response was deleted before it showed anything. */
+  withdrawn: boolean;
 }
 
 /**
@@ -63,7 +65,11 @@ export class FakeDiscordState {
     readOnly: textChannel(this.guildId, snowflake(), "announcements-readonly", [
       { id: this.guildId, type: 0, allow: "0", deny: Permission.SendMessages.toString() },
     ]),
+    /** Where an operator might point ADMIN_CHANNEL_ID. */
+    admin: textChannel(this.guildId, snowflake(), "bot-admin"),
   };
+  /** The server's preferred locale, sent in GUILD_CREATE (set before the bot connects). */
+  preferredLocale = "en-US";
   readonly threads = new Map<string, ApiChannel>();
   readonly messages = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, StoredInteraction>();
@@ -83,6 +89,7 @@ export class FakeDiscordState {
       ],
       channels: Object.values(this.channels),
       threads: [...this.threads.values()],
+      preferred_locale: this.preferredLocale,
     };
   }
 
@@ -106,6 +113,12 @@ export class FakeDiscordState {
     };
     this.messages.set(message.id, stored);
     return stored;
+  }
+
+  /** A channel as `GET /channels/:id` returns it: guild channels and threads the fake knows. */
+  channel(id: string): ApiChannel | undefined {
+    const known = Object.values(this.channels).find((channel) => channel.id === id) ?? this.threads.get(id);
+    return known ? { ...known, guild_id: this.guildId } : undefined;
   }
 
   /** Messages visible in a channel, oldest first (ephemeral ones included, marked). */
