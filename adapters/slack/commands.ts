@@ -1,11 +1,15 @@
 import type { App, RespondFn, SlashCommand } from "@slack/bolt";
+import type { Config } from "../../src/config/config.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
 import type { EngineCommand, EngineResult } from "../../src/engine/events.ts";
+import type { CommandNames, CommandOptions } from "../../src/engine/types.ts";
 import { translate } from "../../src/i18n/translate.ts";
 import { answerTurn } from "./answer.ts";
+import { parseConfigText } from "./config-command.ts";
 import type { SlackHandlerContext } from "./context.ts";
-import { slackErrorCode } from "./errors.ts";
+import { errorSummary, slackErrorCode } from "./errors.ts";
 import { escapeMrkdwn } from "./escape.ts";
+import { slackTextToPlain } from "./inbound-text.ts";
 import { markdownToMrkdwn } from "./mrkdwn.ts";
 import { renderAnswerParts } from "./render-parts.ts";
 import { DM_MAIN_THREAD } from "./routing.ts";
@@ -34,15 +38,20 @@ function commandThreadId(command: SlashCommand): string {
   return isDirectMessageChannel(command) ? DM_MAIN_THREAD : `private:${command.user_id}`;
 }
 
-export function registerCommands(app: App, context: SlackHandlerContext): void {
-  const { config } = context.services;
-  // The help text names the commands as this workspace spells them.
-  const commandNames = {
+/** The slash commands as this app spells them, for help texts: they must match the manifest. */
+export function slackCommandNames(config: Config): CommandNames {
+  return {
     ask: config.SLACK_COMMAND_ASK,
     reset: config.SLACK_COMMAND_RESET,
     usage: config.SLACK_COMMAND_USAGE,
     help: config.SLACK_COMMAND_HELP,
+    config: config.SLACK_COMMAND_CONFIG,
   };
+}
+
+export function registerCommands(app: App, context: SlackHandlerContext): void {
+  const { config } = context.services;
+  const commandNames = slackCommandNames(config);
   app.command(config.SLACK_COMMAND_ASK, async ({ command, ack, respond }) => {
     const { question, isPrivate } = parseAskText(command.text);
     const placeholder = isPrivate ? thinkingText(context, command) : undefined;
@@ -53,17 +62,41 @@ export function registerCommands(app: App, context: SlackHandlerContext): void {
     [config.SLACK_COMMAND_RESET, "reset"],
     [config.SLACK_COMMAND_USAGE, "usage"],
     [config.SLACK_COMMAND_HELP, "help"],
+    [config.SLACK_COMMAND_CONFIG, "config"],
   ];
   for (const [name, engineCommand] of simple) {
     app.command(name, async ({ command, ack, respond }) => {
       await ack();
-      context.runDetached(`slack ${name}`, async () => {
-        const turn = await commandTurn(context, command, commandThreadId(command), "");
-        const result = await context.services.engine.command(engineCommand, turn, { commandNames });
-        await respond({ response_type: "ephemeral", text: markdownToMrkdwn(result.text) });
-      });
+      context.runDetached(`slack ${name}`, () =>
+        engineCommandReply(context, command, engineCommand, commandNames, respond),
+      );
     });
   }
+}
+
+/**
+ * reset, usage, help and config, answered privately. The engine decides who is an admin (users.info
+ * or ADMIN_USER_IDS); for /config the profile is looked up afresh so that a revoked admin is refused.
+ */
+async function engineCommandReply(
+  context: SlackHandlerContext,
+  command: SlashCommand,
+  engineCommand: EngineCommand,
+  commandNames: CommandNames,
+  respond: RespondFn,
+): Promise<void> {
+  const isConfig = engineCommand === "config";
+  if (isConfig) await context.directory.refresh(command.team_id, command.user_id);
+  const turn = await commandTurn(context, command, commandThreadId(command), "");
+  const options: CommandOptions = { commandNames };
+  if (isConfig) {
+    const text = slackTextToPlain(command.text, { botUserId: context.botUserId, names: new Map() });
+    // Text that does not parse gets the help, which shows admins the /config syntax.
+    const settings = parseConfigText(text);
+    if (settings) options.settings = settings;
+  }
+  const result = await context.services.engine.command(engineCommand, turn, options);
+  await respond({ response_type: "ephemeral", text: markdownToMrkdwn(result.text) });
 }
 
 /** The ack must leave within 3 s: only a cached locale is used, never a users.info call. */
@@ -117,11 +150,42 @@ async function ask(
         threadTurn,
         { channelId: command.channel_id, threadTs },
         context.signal,
+        { showRefusal: (result) => refuseInPrivate(context, command, questionTs, result, respond) },
       );
       return;
     }
   }
   await answerPrivately(context, turn, respond);
+}
+
+/**
+ * A refused /ask (access, rate or budget) is the asker's business only: the refusal goes to them
+ * privately and the question posted for them is taken back. False leaves the refusal to the thread.
+ */
+async function refuseInPrivate(
+  context: SlackHandlerContext,
+  command: SlashCommand,
+  questionTs: string,
+  result: EngineResult,
+  respond: RespondFn,
+): Promise<boolean> {
+  try {
+    await respond({
+      response_type: "ephemeral",
+      text: markdownToMrkdwn(result.text),
+      replace_original: false,
+    });
+  } catch (error) {
+    context.services.logger.warn({ error: errorSummary(error) }, "slack could not answer /ask privately");
+    return false;
+  }
+  await context.messenger.remove(command.channel_id, questionTs).catch((error: unknown) => {
+    context.services.logger.warn(
+      { error: errorSummary(error) },
+      "slack could not take back the /ask question",
+    );
+  });
+  return true;
 }
 
 /** The whole answer at once (ephemeral messages cannot be edited), in at most five messages. */

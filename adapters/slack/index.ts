@@ -18,18 +18,15 @@ import {
   slackErrorCode,
   tokenErrorCodes,
 } from "./errors.ts";
-import { escapeMrkdwn } from "./escape.ts";
 import { registerEventHandlers } from "./events.ts";
 import { WebClientMessenger } from "./messenger.ts";
+import { postNoticeToChannels, slackNoticeChannels } from "./notices.ts";
 import { AnsweredThreads } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
 import { slackClientOptions, verifyBotToken } from "./web-client.ts";
 
 export { EVENTS_PATH } from "./app.ts";
 export { SlackAdapterError, SlackAuthError, SlackConfigError, SlackStartError } from "./errors.ts";
-
-/** Slack channel ids (public C…, private G…); ADMIN_CHANNEL_ID may also hold Discord ids. */
-const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
 
 /** Slack runs when there is a bot token and a way to receive events: a signing secret or an app token. */
 export function isSlackConfigured(config: Config): boolean {
@@ -47,6 +44,8 @@ export interface SlackAdapterOptions {
   updateIntervalMs?: number;
   partLimit?: number;
   clock?: Clock;
+  /** How long an answer may take before the placeholder shows; 0 shows it at once. */
+  placeholderDelayMs?: number;
   retryConfig?: webApi.RetryOptions;
   requestTimeoutMs?: number;
   /** How long `stop` lets answers in progress finish; SHUTDOWN_TIMEOUT_MS by default. */
@@ -59,6 +58,8 @@ export interface SlackAdapter extends Adapter {
   readonly httpServer: Server | undefined;
   /** The bot's user id, known after start(). */
   readonly botUserId: string | undefined;
+  /** Resolves once no event or command is being handled (every answer written), e.g. in tests. */
+  idle(): Promise<void>;
 }
 
 export function createSlackAdapter(
@@ -88,10 +89,13 @@ export function createSlackAdapter(
     servesHttp: mode === "http",
     isReady: () => app !== undefined,
     async postNotice(notice) {
-      const channels = config.ADMIN_CHANNEL_ID.filter((id) => SLACK_CHANNEL_ID.test(id));
-      for (const channel of channels) {
-        await noticeMessenger?.post(channel, escapeMrkdwn(notice.text), undefined);
+      const channels = slackNoticeChannels(config.ADMIN_CHANNEL_ID);
+      if (noticeMessenger && channels.length > 0) {
+        await postNoticeToChannels(noticeMessenger, channels, notice, logger);
       }
+    },
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running]);
     },
     get httpServer() {
       return httpServer;
@@ -173,6 +177,7 @@ export function createSlackAdapter(
       updateIntervalMs: options.updateIntervalMs ?? config.SLACK_UPDATE_INTERVAL_MS,
       ...(options.partLimit ? { partLimit: options.partLimit } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.placeholderDelayMs === undefined ? {} : { placeholderDelayMs: options.placeholderDelayMs }),
     };
     const context: SlackHandlerContext = {
       services,

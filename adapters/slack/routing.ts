@@ -11,6 +11,8 @@ export interface SlackMessageEvent {
   thread_ts?: string;
   channel?: string;
   channel_type?: string;
+  /** Files shared with the message (subtype file_share, or a mention with an upload). */
+  files?: unknown[];
 }
 
 export type ReplyInThreads = "mentions" | "all";
@@ -32,6 +34,8 @@ export interface Route {
   /** Where the answer goes; undefined posts at the top level (a DM's own level). */
   replyThreadTs: string | undefined;
   isDirectMessage: boolean;
+  /** The message carries files, which the bot cannot read. */
+  hasAttachments: boolean;
 }
 
 /** Human-written messages only: edits, deletions, joins and bot posts all arrive as subtypes. */
@@ -50,6 +54,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
   if (!user || !ts || !channel) return undefined;
   if (event.bot_id || user === context.botUserId || !humanSubtypes.has(event.subtype)) return undefined;
   const text = event.text ?? "";
+  const hasAttachments = Array.isArray(event.files) && event.files.length > 0;
   const isReply = event.thread_ts !== undefined && event.thread_ts !== ts;
   const isDirectMessage =
     event.channel_type === "im" || (event.type === "app_mention" && channel.startsWith("D"));
@@ -64,6 +69,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
       threadId: root,
       replyThreadTs: root,
       isDirectMessage: false,
+      hasAttachments,
     };
   }
   if (event.type !== "message") return undefined;
@@ -77,6 +83,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
       threadId: root ?? DM_MAIN_THREAD,
       replyThreadTs: root,
       isDirectMessage: true,
+      hasAttachments,
     };
   }
   if (context.replyInThreads !== "all" || !isReply || !event.thread_ts) return undefined;
@@ -89,5 +96,6 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
     threadId: event.thread_ts,
     replyThreadTs: event.thread_ts,
     isDirectMessage: false,
+    hasAttachments,
   };
 }

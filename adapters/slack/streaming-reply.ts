@@ -44,10 +44,11 @@ export class StreamingReply {
   private constructor(
     private readonly options: StreamingReplyOptions,
     placeholder: PostedPart,
+    renderer?: PartRenderer,
   ) {
     this.intervalMs = options.updateIntervalMs ?? 1000;
     this.clock = options.clock ?? systemClock;
-    this.renderer = new PartRenderer(options.partLimit ?? DEFAULT_PART_LIMIT);
+    this.renderer = renderer ?? new PartRenderer(options.partLimit ?? DEFAULT_PART_LIMIT);
     this.parts = [placeholder];
     this.lastRoundAt = this.clock.now();
   }
@@ -56,6 +57,17 @@ export class StreamingReply {
   static async open(options: StreamingReplyOptions, placeholder: string): Promise<StreamingReply> {
     const ts = await options.messenger.post(options.channelId, placeholder, options.threadTs);
     return new StreamingReply(options, { ts, text: placeholder });
+  }
+
+  /**
+   * Posts the first part of an answer that is already complete (no placeholder); `finish` with the
+   * same text then posts the remaining parts without touching the first. Rejects when Slack refuses.
+   */
+  static async openWithText(options: StreamingReplyOptions, markdown: string): Promise<StreamingReply> {
+    const renderer = new PartRenderer(options.partLimit ?? DEFAULT_PART_LIMIT);
+    const first = renderer.render(markdown)[0] as string;
+    const ts = await options.messenger.post(options.channelId, first, options.threadTs);
+    return new StreamingReply(options, { ts, text: first }, renderer);
   }
 
   /** ts of the first message (the placeholder). */

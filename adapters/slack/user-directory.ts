@@ -41,6 +41,15 @@ export class SlackUserDirectory {
     return lookup;
   }
 
+  /**
+   * A profile looked up again now, for decisions a stale cache must not make: an admin command from
+   * someone who lost their admin role an hour ago is refused at once.
+   */
+  async refresh(teamId: string, userId: string): Promise<SlackUserProfile> {
+    this.cache.delete(`${teamId}:${userId}`);
+    return this.profile(teamId, userId);
+  }
+
   /** The cached profile, without a Web API call; for code that must not wait. */
   cached(teamId: string, userId: string): SlackUserProfile | undefined {
     return this.cache.get(`${teamId}:${userId}`);

@@ -112,10 +112,7 @@ export class Engine implements ConversationEngine {
     const { deps } = this;
     const locale = turn.locale ?? deps.defaults.locale;
     const question = turn.text.trim();
-    if (!question) {
-      yield failure(locale, "empty_question");
-      return;
-    }
+    // Refusals first: a refused channel must not even learn that an empty mention reached the bot.
     const refusal = await deps.governance?.admit(turn);
     if (refusal) {
       deps.logger.info(
@@ -123,6 +120,10 @@ export class Engine implements ConversationEngine {
         "question refused",
       );
       yield failure(locale, refusal.code, refusal.params, refusal.silent);
+      return;
+    }
+    if (!question) {
+      yield failure(locale, "empty_question");
       return;
     }
     const settings = await resolveSettings(deps.settings, deps.defaults, turn);

@@ -5,6 +5,7 @@ import {
 } from "../../adapters/slack/index.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
+import { CountingEngine } from "./counting-engine.ts";
 import { ManualClock } from "./manual-clock.ts";
 
 /** Canary credentials: distinctive, so a scan of logs can prove none leaked. */
@@ -17,6 +18,10 @@ export interface SlackHarness {
   core: TestServices;
   adapter: SlackAdapter;
   clock: ManualClock;
+  /** The engine as the adapter sees it, counting finished questions. */
+  engine: CountingEngine;
+  /** Resolves once `count` questions in total are finished and the adapter has written all it will. */
+  settled(count: number): Promise<void>;
   /** POST target for signed events and commands (HTTP mode). */
   eventsUrl: string;
   close(): Promise<void>;
@@ -40,12 +45,16 @@ export async function startSlackHarness(
     ...env,
   });
   const clock = new ManualClock();
-  const adapter = createSlackAdapter(core.services, {
-    host: "127.0.0.1",
-    clock,
-    retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 },
-    ...options,
-  });
+  const engine = new CountingEngine(core.services.engine);
+  const adapter = createSlackAdapter(
+    { ...core.services, engine },
+    {
+      host: "127.0.0.1",
+      clock,
+      retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 50 },
+      ...options,
+    },
+  );
   const close = async () => {
     await adapter.stop();
     await core.close();
@@ -59,7 +68,20 @@ export async function startSlackHarness(
   }
   const address = adapter.httpServer?.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return { slack, core, adapter, clock, eventsUrl: `http://127.0.0.1:${port}/slack/events`, close };
+  const settled = async (count: number) => {
+    await engine.waitForFinished(count);
+    await adapter.idle();
+  };
+  return {
+    slack,
+    core,
+    adapter,
+    clock,
+    engine,
+    settled,
+    eventsUrl: `http://127.0.0.1:${port}/slack/events`,
+    close,
+  };
 }
 
 /** Last user message the model received in request `index`. */

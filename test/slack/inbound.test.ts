@@ -108,6 +108,26 @@ describe("routeEvent", () => {
     expect(routeEvent({ ...base, user: "U1", subtype: "thread_broadcast" }, mentions)).toBeDefined();
   });
 
+  it("notes files shared with a message, with or without text", () => {
+    const file = { id: "F1", name: "a.pdf" };
+    const shared = { type: "message", channel_type: "im", user: "U1", ts: "1.1", channel: "D1" };
+    expect(routeEvent({ ...shared, text: "", subtype: "file_share", files: [file] }, mentions)).toMatchObject(
+      {
+        text: "",
+        hasAttachments: true,
+      },
+    );
+    expect(
+      routeEvent(
+        { type: "app_mention", user: "U1", text: "<@UBOT> x", ts: "1.2", channel: "C1", files: [file] },
+        mentions,
+      ),
+    ).toMatchObject({ hasAttachments: true });
+    expect(routeEvent({ ...shared, text: "plain", files: [] }, mentions)).toMatchObject({
+      hasAttachments: false,
+    });
+  });
+
   it("leaves DM mentions to message.im so a DM is answered once", () => {
     expect(
       routeEvent({ type: "app_mention", user: "U1", text: "<@UBOT> x", ts: "1.1", channel: "D1" }, mentions),

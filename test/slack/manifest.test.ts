@@ -33,11 +33,12 @@ describe("slack-app-manifest.yaml", () => {
       config.SLACK_COMMAND_RESET,
       config.SLACK_COMMAND_USAGE,
       config.SLACK_COMMAND_HELP,
+      config.SLACK_COMMAND_CONFIG,
     ]) {
       expect(listItems).toContain(name);
     }
     const urls = [...manifest.matchAll(/(?:url|request_url): (\S+)/g)].map((m) => m[1]);
-    expect(urls.length).toBe(6);
+    expect(urls.length).toBe(7);
     for (const url of urls) expect(url).toMatch(/\/slack\/events$/);
   });
 });

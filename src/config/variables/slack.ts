@@ -37,6 +37,10 @@ export const slackVariables = {
   SLACK_COMMAND_HELP: variable(env.string().default("/help"), {
     description: "Slash command that shows help.",
   }),
+  SLACK_COMMAND_CONFIG: variable(env.string().default("/config"), {
+    description:
+      "Admin slash command that shows or changes the system prompt, model and temperature of a channel or the workspace.",
+  }),
   PORT: variable(env.int(0, 65535).default(3000), {
     description: "HTTP port for Slack events (`POST /slack/events`) and health endpoints.",
   }),

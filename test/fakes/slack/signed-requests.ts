@@ -84,6 +84,7 @@ export function mentionEvent(fields: {
   ts: string;
   channel: string;
   threadTs?: string;
+  files?: Record<string, unknown>[];
 }): Record<string, unknown> {
   return {
     type: "app_mention",
@@ -93,6 +94,7 @@ export function mentionEvent(fields: {
     channel: fields.channel,
     event_ts: fields.ts,
     ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
+    ...(fields.files ? { files: fields.files } : {}),
   };
 }
 
@@ -105,6 +107,7 @@ export function messageEvent(fields: {
   threadTs?: string;
   subtype?: string;
   botId?: string;
+  files?: Record<string, unknown>[];
 }): Record<string, unknown> {
   return {
     type: "message",
@@ -117,6 +120,7 @@ export function messageEvent(fields: {
     ...(fields.threadTs ? { thread_ts: fields.threadTs } : {}),
     ...(fields.subtype ? { subtype: fields.subtype } : {}),
     ...(fields.botId ? { bot_id: fields.botId } : {}),
+    ...(fields.files ? { files: fields.files } : {}),
   };
 }
 
@@ -144,4 +148,9 @@ export function commandFields(fields: {
     response_url: fields.responseUrl,
     trigger_id: "1.2.3",
   };
+}
+
+/** A file as Slack lists it on a message; the bot never downloads it. */
+export function fileShared(name = "report.pdf"): Record<string, unknown> {
+  return { id: "F0001", name, mimetype: "application/pdf", filetype: "pdf", size: 1024 };
 }

@@ -29,6 +29,9 @@ export interface FakeUser {
   displayName?: string;
   realName?: string;
   locale?: string;
+  /** Workspace admin / owner, as users.info reports them. */
+  isAdmin?: boolean;
+  isOwner?: boolean;
 }
 
 export const FAKE_IDENTITY = { botUserId: "UBOT", botId: "BBOT", teamId: "T1" } as const;
@@ -167,6 +170,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
             name: id.toLowerCase(),
             real_name: user.realName ?? user.displayName ?? id,
             profile: { display_name: user.displayName ?? "", real_name: user.realName ?? "" },
+            is_admin: user.isAdmin ?? false,
+            is_owner: user.isOwner ?? false,
             ...(user.locale ? { locale: user.locale } : {}),
           },
         };

@@ -1,0 +1,255 @@
+import { describe, expect, it } from "vitest";
+import { type AnswerExtras, answerTurn } from "../../adapters/slack/answer.ts";
+import type { SlackMessenger } from "../../adapters/slack/messenger.ts";
+import { MIN_PART_LIMIT, renderAnswerParts } from "../../adapters/slack/render-parts.ts";
+import type { InboundTurn } from "../../src/conversation/turn.ts";
+import type { EngineEvent, EngineResult, UserFacingErrorCode } from "../../src/engine/events.ts";
+import type { AskOptions, ConversationEngine } from "../../src/engine/types.ts";
+import { silentLogger } from "../../src/observability/logger.ts";
+import { ManualClock } from "./manual-clock.ts";
+
+/** What the messenger was asked to do, in order. */
+class RecordingMessenger implements SlackMessenger {
+  readonly log: string[] = [];
+  refusePosts = false;
+  private next = 1;
+
+  async post(channelId: string, text: string, threadTs: string | undefined): Promise<string> {
+    if (this.refusePosts) throw new Error("not_in_channel");
+    const ts = `ts${this.next++}`;
+    this.log.push(`post ${channelId}/${threadTs ?? "top"} ${ts}: ${text}`);
+    return ts;
+  }
+
+  async update(_channelId: string, ts: string, text: string): Promise<void> {
+    this.log.push(`update ${ts}: ${text}`);
+  }
+
+  async remove(_channelId: string, ts: string): Promise<void> {
+    this.log.push(`delete ${ts}`);
+  }
+}
+
+type Script = (options: AskOptions) => AsyncGenerator<EngineEvent>;
+
+/** An engine that plays a script and records whether each turn was ended (its lock released). */
+class ScriptedEngine implements ConversationEngine {
+  ended = 0;
+  signals: AbortSignal[] = [];
+  constructor(private readonly script: Script) {}
+
+  async *ask(_turn: InboundTurn, options: AskOptions = {}): AsyncGenerator<EngineEvent> {
+    if (options.signal) this.signals.push(options.signal);
+    try {
+      yield* this.script(options);
+    } finally {
+      this.ended += 1;
+    }
+  }
+
+  command(): Promise<EngineResult> {
+    throw new Error("not used");
+  }
+}
+
+const answer = (text: string): EngineEvent => ({
+  type: "final",
+  result: { text, usage: undefined, cached: false, finishReason: "stop" },
+});
+const failure = (code: UserFacingErrorCode, text: string, silent = false): EngineEvent => ({
+  type: "final",
+  result: {
+    text,
+    usage: undefined,
+    cached: false,
+    finishReason: "unknown",
+    failure: silent ? { code, message: text, silent } : { code, message: text },
+  },
+});
+
+const turn: InboundTurn = {
+  platform: "slack",
+  workspaceId: "T1",
+  channelId: "C1",
+  threadId: "1.1",
+  userId: "U1",
+  userName: "Bob",
+  text: "hi",
+  isDirectMessage: false,
+};
+
+function setUp(script: Script, placeholderDelayMs?: number, partLimit?: number) {
+  const messenger = new RecordingMessenger();
+  const engine = new ScriptedEngine(script);
+  const clock = new ManualClock();
+  const run = (extras: AnswerExtras = {}, locale?: string) =>
+    answerTurn(
+      {
+        engine,
+        messenger,
+        logger: silentLogger,
+        defaultLocale: "en",
+        clock,
+        ...(placeholderDelayMs === undefined ? {} : { placeholderDelayMs }),
+        ...(partLimit === undefined ? {} : { partLimit }),
+      },
+      locale ? { ...turn, locale } : turn,
+      { channelId: "C1", threadTs: "1.1" },
+      undefined,
+      extras,
+    );
+  return { messenger, engine, clock, run };
+}
+
+function deferred() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+describe("answerTurn", () => {
+  it("posts nothing at all for a silent refusal that comes before the placeholder delay", async () => {
+    const { messenger, engine, run } = setUp(async function* () {
+      yield failure("access_denied", "no", true);
+    });
+    expect(await run()).toBe("silent");
+    expect(messenger.log).toEqual([]);
+    expect(engine.ended).toBe(1);
+  });
+
+  it("posts an early final as the answer itself, with no placeholder to edit", async () => {
+    const { messenger, run } = setUp(async function* () {
+      yield failure("user_budget", "Budget used up.");
+    });
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual(["post C1/1.1 ts1: Budget used up."]);
+  });
+
+  it("posts a long early final (a cached answer) as its parts in order, none edited", async () => {
+    const paragraphs = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}: ${"word ".repeat(40)}`);
+    const text = paragraphs.join("\n\n");
+    const { messenger, run } = setUp(
+      async function* () {
+        yield answer(text);
+      },
+      undefined,
+      MIN_PART_LIMIT,
+    );
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual(
+      renderAnswerParts(text, MIN_PART_LIMIT).map((part, i) => `post C1/1.1 ts${i + 1}: ${part}`),
+    );
+    expect(messenger.log.length).toBeGreaterThan(1);
+  });
+
+  it("shows the placeholder once the delay passes, then writes the answer into it", async () => {
+    const gate = deferred();
+    const { messenger, clock, run } = setUp(async function* () {
+      await gate.opened;
+      yield { type: "delta", text: "Hel" };
+      yield { type: "delta", text: "lo" };
+      yield answer("Hello");
+    });
+    const running = run({}, "zh-CN");
+    clock.advance(300);
+    await flushUntil(() => messenger.log.length === 1);
+    expect(messenger.log).toEqual(["post C1/1.1 ts1: …思考中"]);
+    gate.open();
+    expect(await running).toBe("answered");
+    expect(messenger.log).toEqual(["post C1/1.1 ts1: …思考中", "update ts1: Hello"]);
+  });
+
+  it("with no delay shows the placeholder first, and takes it back for a silent refusal", async () => {
+    const { messenger, engine, run } = setUp(async function* () {
+      yield failure("slow_down", "slow", true);
+    }, 0);
+    expect(await run()).toBe("silent");
+    expect(messenger.log).toEqual(["post C1/1.1 ts1: …thinking", "delete ts1"]);
+    expect(engine.ended).toBe(1);
+  });
+
+  it("adds a note to an answer, shows it alone instead of 'ask me something', and not under failures", async () => {
+    const note = "Attachments were ignored.";
+    const answered = setUp(async function* () {
+      yield { type: "delta", text: "fine" };
+      yield answer("fine");
+    });
+    await answered.run({ note });
+    expect(answered.messenger.log.at(-1)).toBe("update ts1: fine\n\n\u200b_Attachments were ignored._\u200b");
+
+    const empty = setUp(async function* () {
+      yield failure("empty_question", "Ask me something.");
+    });
+    await empty.run({ note });
+    expect(empty.messenger.log).toEqual(["post C1/1.1 ts1: Attachments were ignored."]);
+
+    const failed = setUp(async function* () {
+      yield failure("timed_out", "Too slow.");
+    });
+    await failed.run({ note });
+    expect(failed.messenger.log).toEqual(["post C1/1.1 ts1: Too slow."]);
+  });
+
+  it("hands refusals to showRefusal, and posts them in place when it declines", async () => {
+    const refused = setUp(async function* () {
+      yield failure("access_denied", "Not here.");
+    });
+    const shown: string[] = [];
+    const outcome = await refused.run({
+      showRefusal: async (result) => {
+        shown.push(result.text);
+        return true;
+      },
+    });
+    expect([outcome, shown, refused.messenger.log]).toEqual(["refused-elsewhere", ["Not here."], []]);
+
+    const declined = setUp(async function* () {
+      yield failure("access_denied", "Not here.");
+    });
+    expect(await declined.run({ showRefusal: async () => false })).toBe("answered");
+    expect(declined.messenger.log).toEqual(["post C1/1.1 ts1: Not here."]);
+
+    // Other failures are no refusals: they stay where the answer would have been.
+    const other = setUp(async function* () {
+      yield failure("unavailable", "Down.");
+    });
+    let asked = false;
+    await other.run({
+      showRefusal: async () => {
+        asked = true;
+        return true;
+      },
+    });
+    expect([asked, other.messenger.log]).toEqual([false, ["post C1/1.1 ts1: Down."]]);
+  });
+
+  it("aborts the engine's work and ends its turn when Slack refuses the placeholder", async () => {
+    const { messenger, engine, run } = setUp(async function* (options) {
+      yield { type: "delta", text: "partial" };
+      // A real engine stops its upstream call on abort and ends with a failure.
+      yield options.signal?.aborted ? failure("timed_out", "aborted") : answer("partial and more");
+    });
+    messenger.refusePosts = true;
+    expect(await run()).toBe("not-posted");
+    expect(engine.signals[0]?.aborted).toBe(true);
+    expect(engine.ended).toBe(1);
+  });
+
+  it("says something short when the engine breaks its promise and throws", async () => {
+    const { messenger, engine, run } = setUp(async function* () {
+      yield { type: "delta", text: "half" };
+      throw new Error("boom");
+    });
+    expect(await run()).toBe("answered");
+    expect(messenger.log.at(-1)).toBe("update ts1: Something went wrong on my side. Please try again.");
+    expect(engine.ended).toBe(1);
+  });
+});
+
+/** Lets pending promise callbacks run until `condition` holds (the messenger answers at once). */
+async function flushUntil(condition: () => boolean): Promise<void> {
+  for (let round = 0; round < 100 && !condition(); round++) await new Promise((r) => setImmediate(r));
+  expect(condition()).toBe(true);
+}
