@@ -112,8 +112,10 @@ export class Engine implements ConversationEngine {
     const { deps } = this;
     const locale = turn.locale ?? deps.defaults.locale;
     const question = turn.text.trim();
-    // Refusals first: a refused channel must not even learn that an empty mention reached the bot.
-    const refusal = await deps.governance?.admit(turn);
+    // Access first: a refused channel must not even learn that an empty mention reached the bot.
+    // Rate and budget limits count only real questions, so they come after the empty check.
+    const refusal =
+      deps.governance?.checkAccess(turn) ?? (question ? await deps.governance?.checkLimits(turn) : undefined);
     if (refusal) {
       deps.logger.info(
         { code: refusal.code, user: turn.userId, channel: turn.channelId },

@@ -49,11 +49,19 @@ export class Governance {
   }
 
   async admit(turn: InboundTurn): Promise<Refusal | undefined> {
+    return this.checkAccess(turn) ?? (await this.checkLimits(turn));
+  }
+
+  /** Who may ask at all; cheap and synchronous, so it can run before anything else. */
+  checkAccess(turn: InboundTurn): Refusal | undefined {
     const access = this.access.check(turn);
-    if (!access.allowed) {
-      // In a channel a refusal is silence: answering every unauthorized mention would be noise.
-      return { code: access.reason, silent: !turn.isDirectMessage && turn.origin !== "command" };
-    }
+    if (access.allowed) return undefined;
+    // In a channel a refusal is silence: answering every unauthorized mention would be noise.
+    return { code: access.reason, silent: !turn.isDirectMessage && turn.origin !== "command" };
+  }
+
+  /** How often and how much: counted only for real questions. */
+  async checkLimits(turn: InboundTurn): Promise<Refusal | undefined> {
     const rate = this.userRate?.hit(`${turn.platform}:${turn.workspaceId}:${turn.userId}`);
     if (rate && !rate.allowed) return { code: "slow_down", silent: !rate.notify };
     const budget = await this.budget.check(turn);
