@@ -53,6 +53,7 @@ export class DiscordAdapter implements Adapter {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly memory = new ConversationMemory();
   private readonly access: AccessPolicy;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly services: AdapterServices,
@@ -137,12 +138,11 @@ export class DiscordAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.accepting = false;
-    await Promise.race([
-      this.idle(),
-      delay(this.options.drainTimeoutMs ?? this.services.config.SHUTDOWN_TIMEOUT_MS, undefined, {
-        ref: false,
-      }),
-    ]);
+    const drainMs = this.options.drainTimeoutMs ?? this.services.config.SHUTDOWN_TIMEOUT_MS;
+    await Promise.race([this.idle(), delay(drainMs, undefined, { ref: false })]);
+    // Past the deadline: end what still streams with a short message instead of leaving it half-written.
+    this.stopping.abort();
+    await Promise.race([this.idle(), delay(2000, undefined, { ref: false })]);
     await this.client?.destroy();
     this.client = undefined;
   }
@@ -153,6 +153,8 @@ export class DiscordAdapter implements Adapter {
   }
 
   private async registerCommands(client: Client<true>): Promise<void> {
+    // Commands are global to the application: one shard registering them is enough.
+    if (client.shard && !client.shard.ids.includes(0)) return;
     const { config, logger } = this.services;
     try {
       const result = await registerCommands(client.rest, client.application.id, config.DISCORD_GUILD_ID);
@@ -173,6 +175,7 @@ export class DiscordAdapter implements Adapter {
       services: this.services,
       memory: this.memory,
       access: this.access,
+      stopping: this.stopping.signal,
       editIntervalMs: this.services.config.DISCORD_EDIT_INTERVAL_MS,
     };
     const task = work(ctx)

@@ -25,6 +25,8 @@ export interface AnswerOptions {
    * surface's placeholder is withdrawn first.
    */
   showRefusal?: (text: string) => Promise<void>;
+  /** Aborted when the adapter's shutdown deadline passes: the answer then ends with a short message. */
+  stopping?: AbortSignal;
 }
 
 /**
@@ -45,6 +47,9 @@ export async function streamAnswer(
   });
   if (options.typing) reply.startTyping();
   const cancel = new AbortController();
+  const stop = () => cancel.abort(options.stopping?.reason);
+  if (options.stopping?.aborted) stop();
+  options.stopping?.addEventListener("abort", stop, { once: true });
   let final: EngineResult | undefined;
   try {
     for await (const event of engine.ask(turn, { signal: cancel.signal })) {
@@ -57,6 +62,8 @@ export async function streamAnswer(
     }
   } catch {
     // `ask` promises not to throw; if it does anyway, the user still gets an answer below.
+  } finally {
+    options.stopping?.removeEventListener("abort", stop);
   }
 
   const failure = final?.failure;

@@ -9,6 +9,8 @@ export interface DiscordContext {
   services: AdapterServices;
   memory: ConversationMemory;
   editIntervalMs: number;
+  /** Aborted when the shutdown deadline passes, so answers still streaming end with a short message. */
+  stopping: AbortSignal;
   /**
    * The engine's access rules, for the one reply the adapter writes without asking the engine
    * (the note on a message that holds only attachments).

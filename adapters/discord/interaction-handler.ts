@@ -69,6 +69,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       const address = isPrivateAsk && !isDirectMessage ? privateAddress(shared, interaction.user.id) : shared;
       const ids = await streamAnswer(engine, turnAt(address, text), surface, {
         editIntervalMs: ctx.editIntervalMs,
+        stopping: ctx.stopping,
         typing: false,
         ...(ephemeral ? {} : { showRefusal: (refusal: string) => surface.showPrivately(refusal) }),
       });

@@ -201,6 +201,7 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
   const locale = turn.locale ?? ctx.services.config.BOT_LOCALE;
   await streamAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
     editIntervalMs: ctx.editIntervalMs,
+    stopping: ctx.stopping,
     typing: true,
     ...(hasAttachments ? { note: translate(locale, "note.unsupported_attachment") } : {}),
     onTypingError: (error) =>
