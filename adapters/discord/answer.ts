@@ -52,9 +52,16 @@ export async function streamAnswer(
   options.stopping?.addEventListener("abort", stop, { once: true });
   let final: EngineResult | undefined;
   try {
+    let firstWrite = true;
     for await (const event of engine.ask(turn, { signal: cancel.signal })) {
       if (event.type === "final") final = event.result;
       else reply.append(event.text);
+      if (firstWrite && event.type === "delta") {
+        // Wait for the first post: if Discord refuses it, nobody will see the answer, so the engine
+        // is cancelled before the turn enters the history.
+        firstWrite = false;
+        await reply.settled();
+      }
       if (reply.failed) {
         cancel.abort();
         break;

@@ -148,7 +148,17 @@ export class StreamingReply {
       })
       .finally(() => {
         this.running = undefined;
+        // A kick that came after the loop's last check but before this point would be lost.
+        if (this.rerun) {
+          this.rerun = false;
+          this.kick();
+        }
       });
+  }
+
+  /** Resolves when every write asked for so far has landed or failed. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   private async renderUntilSettled(): Promise<void> {
@@ -181,7 +191,14 @@ export class StreamingReply {
         nextWriteAt = Math.min(nextWriteAt ?? dueAt, dueAt);
         continue;
       }
-      await this.surface.edit(index, existing.id, content);
+      try {
+        await this.surface.edit(index, existing.id, content);
+      } catch (error) {
+        if (!final) throw error;
+        // The final text must land: post it anew from here on, then remove the stale previews.
+        await this.repostFrom(index, parts);
+        break;
+      }
       existing.content = content;
       existing.writtenAt = this.now();
     }
@@ -194,6 +211,19 @@ export class StreamingReply {
       }
     } else if (nextWriteAt !== undefined) {
       this.scheduleEdit(nextWriteAt);
+    }
+  }
+
+  private async repostFrom(index: number, parts: readonly string[]): Promise<void> {
+    const stale = this.rendered.splice(index);
+    for (let next = index; next < parts.length; next++) {
+      const content = parts[next] ?? EMPTY_ANSWER;
+      this.rendered[next] = { id: await this.surface.post(next, content), content, writtenAt: this.now() };
+    }
+    for (const [offset, message] of stale.entries()) {
+      await this.surface.delete(index + offset, message.id).catch(() => {
+        // Best effort: the answer is shown below; a stale preview left above is the lesser harm.
+      });
     }
   }
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App, CustomRoute, webApi } from "@slack/bolt";
@@ -149,6 +150,8 @@ export function createSlackAdapter(
     const client = new slackWebApi.WebClient(botToken, clientOptions);
     const identity = await verifyBotToken(client);
     stopping = new AbortController();
+    // Every answer in flight listens for the stop; dozens at once are normal, not a leak.
+    setMaxListeners(0, stopping.signal);
     const port = options.port ?? config.PORT;
     const bolt = createBoltApp({
       mode,

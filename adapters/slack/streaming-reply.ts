@@ -150,8 +150,13 @@ export class StreamingReply {
           { error: errorSummary(error) },
           "slack final chat.update failed; posting the part instead",
         );
+        const stale = posted.ts;
         posted.ts = await messenger.post(channelId, text, threadTs);
         posted.text = text;
+        // The message that would not update still shows a placeholder or half an answer.
+        await messenger.remove(channelId, stale).catch((removal: unknown) => {
+          logger.warn({ error: errorSummary(removal) }, "slack could not delete the stale part");
+        });
       }
     }
     if (final) await this.removeLeftovers(texts.length);

@@ -31,19 +31,30 @@ export class TokenCounter {
 
   /**
    * The longest prefix of `text`, cut between code points, that counts at most `maxTokens`.
-   * A binary search over prefixes, rather than decoding a token slice: decoding can split a character.
+   * Whole slices are taken while they fit, then a binary search runs inside the slice that does not,
+   * so a 100,000-character question costs about two counts of itself, not a count per search step.
+   * (Decoding a token slice instead could split a character.)
    */
   truncate(text: string, maxTokens: number): string {
     if (maxTokens <= 0) return "";
-    if (this.count(text) <= maxTokens) return text;
     const points = Array.from(text);
+    let kept = 0;
+    let used = 0;
+    for (; kept < points.length; kept += SLICE) {
+      const slice = points.slice(kept, kept + SLICE).join("");
+      const cost = this.count(slice);
+      if (used + cost > maxTokens) break;
+      used += cost;
+    }
+    if (kept >= points.length) return text;
+    const slice = points.slice(kept, kept + SLICE);
     let fits = 0;
-    let tooLong = points.length;
+    let tooLong = slice.length;
     while (tooLong - fits > 1) {
       const middle = Math.floor((fits + tooLong) / 2);
-      if (this.count(points.slice(0, middle).join("")) <= maxTokens) fits = middle;
+      if (used + this.count(slice.slice(0, middle).join("")) <= maxTokens) fits = middle;
       else tooLong = middle;
     }
-    return points.slice(0, fits).join("");
+    return points.slice(0, kept + fits).join("");
   }
 }

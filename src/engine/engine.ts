@@ -41,7 +41,11 @@ export interface EngineDefaults {
 
 /** Hooks for metrics; every method optional so tests and the console need none. */
 export interface EngineObserver {
-  answered?(outcome: { cache: "hit" | "miss" | "coalesced" | "bypass"; failure?: UserFacingErrorCode }): void;
+  answered?(outcome: {
+    cache: "hit" | "miss" | "coalesced" | "bypass";
+    /** A failed turn's code; "abandoned" when the adapter stopped reading (nobody could see the answer). */
+    failure?: UserFacingErrorCode | "abandoned";
+  }): void;
 }
 
 export interface EngineDependencies {
@@ -85,8 +89,14 @@ export class Engine implements ConversationEngine {
     } catch (error) {
       // A store (Redis) failing must not break the promise of exactly one final result.
       this.deps.logger.error({ err: errorText(error), conversation: key }, "engine failed to answer");
-      if (!finished) yield failure(turn.locale ?? this.deps.defaults.locale, "internal");
+      if (!finished) {
+        finished = true;
+        this.deps.observer?.answered?.({ cache: "bypass", failure: "internal" });
+        yield failure(turn.locale ?? this.deps.defaults.locale, "internal");
+      }
     } finally {
+      // The adapter stopped reading (the platform refused the answer): count it, it was not answered.
+      if (!finished) this.deps.observer?.answered?.({ cache: "bypass", failure: "abandoned" });
       release();
     }
   }
@@ -112,6 +122,8 @@ export class Engine implements ConversationEngine {
     const { deps } = this;
     const locale = turn.locale ?? deps.defaults.locale;
     const question = turn.text.trim();
+    // Zero-width characters alone are no question; they stay in a real one, as written.
+    const blank = question.replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim() === "";
     // Access first: a refused channel must not even learn that an empty mention reached the bot.
     // Rate and budget limits count only real questions, so they come after the empty check.
     const refusal =
@@ -124,7 +136,7 @@ export class Engine implements ConversationEngine {
       yield failure(locale, refusal.code, refusal.params, refusal.silent);
       return;
     }
-    if (!question) {
+    if (blank) {
       yield failure(locale, "empty_question");
       return;
     }

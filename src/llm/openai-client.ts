@@ -41,6 +41,8 @@ export class OpenAiChatClient implements LlmClient {
         baseURL: options.baseURL ?? null,
         maxRetries: 0,
         timeout: options.timeoutMs,
+        // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
+        logger: sdkLogger(options.logger),
       });
   }
 
@@ -183,4 +185,16 @@ async function nextWithin<T>(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Routes the SDK's own log calls into pino at debug level (they can quote model output). */
+function sdkLogger(logger: Logger) {
+  const log =
+    (level: string) =>
+    (message: string, ...rest: unknown[]) =>
+      logger.debug(
+        { sdkLevel: level, detail: rest.map(String).join(" ").slice(0, 500) },
+        `openai sdk: ${message}`,
+      );
+  return { error: log("error"), warn: log("warn"), info: log("info"), debug: log("debug") };
 }

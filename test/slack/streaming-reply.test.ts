@@ -80,7 +80,7 @@ describe("StreamingReply", () => {
     await reply.finish("the answer");
     expect(slack.callsTo("chat.update")).toHaveLength(1);
     expect(slack.callsTo("chat.postMessage")).toHaveLength(2);
-    expect(slack.messagesIn("C1", "100.1").map((m) => m.text)).toEqual(["…thinking", "the answer"]);
+    expect(slack.messagesIn("C1", "100.1").map((m) => m.text)).toEqual(["the answer"]);
   });
 
   it("rolls a long answer over into further messages of the thread, in order", async () => {

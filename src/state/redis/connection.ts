@@ -84,9 +84,11 @@ export class RedisConnection {
     } catch (error) {
       connection.closing = true;
       if (connection.client.isOpen) connection.client.destroy();
-      throw error instanceof RedisStartupError
-        ? error
-        : new RedisStartupError(connection.target, { cause: error });
+      // node-redis wraps what the reconnect strategy returns in a ReconnectStrategyError.
+      const original = (error as { originalError?: unknown } | undefined)?.originalError;
+      if (error instanceof RedisStartupError) throw error;
+      if (original instanceof RedisStartupError) throw original;
+      throw new RedisStartupError(connection.target, { cause: error });
     }
     connection.started = true;
     return connection;

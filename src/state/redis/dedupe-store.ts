@@ -23,9 +23,10 @@ export class RedisDedupeStore implements DedupeStore {
       const reply = await this.redis.run("dedupe", (client) =>
         client.set(this.keys.dedupe(id), "1", { condition: "NX", expiration: { type: "EX", value: ttl } }),
       );
-      // Remembered locally too, so a redelivery during a later outage is still caught here.
-      await this.fallback.firstSeen(id, ttl);
-      return reply === "OK";
+      // Remembered locally too, so a redelivery during a later outage is still caught here; and an id
+      // this process saw while Redis was away (Redis came back without it) is still a repeat.
+      const newHere = await this.fallback.firstSeen(id, ttl);
+      return reply === "OK" && newHere;
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
       return this.fallback.firstSeen(id, ttl);
