@@ -1,3 +1,4 @@
+import { parseConfig } from "../../src/config/config.ts";
 import type { GoalResult, Section } from "../support/markdown.ts";
 import { formatNumber, formatSpread, median, spread } from "../support/stats.ts";
 import { ClientProcesses, type GoodputClient } from "./processes.ts";
@@ -10,6 +11,9 @@ import {
   measureServiceMs,
   runRepetition,
 } from "./scenario.ts";
+
+/** The default from the config module, so the labels follow it. */
+const DEFAULT_CONCURRENCY = parseConfig({ OPENAI_API_KEY: "bench" }).LLM_MAX_CONCURRENCY;
 
 export interface GoodputProfile {
   shape: LimitShape;
@@ -36,7 +40,7 @@ export function goodputClients(shape: LimitShape, redis: SharedRedis): GoodputCl
     "url" in redis
       ? [
           {
-            name: "2 bot processes sharing Redis, defaults (4 each)",
+            name: `2 bot processes sharing Redis, defaults (${DEFAULT_CONCURRENCY} each)`,
             spec: { kind: "bot" },
             replicas: { count: 2, redisUrl: redis.url },
           },
@@ -48,7 +52,7 @@ export function goodputClients(shape: LimitShape, redis: SharedRedis): GoodputCl
         ]
       : [];
   return [
-    bot("this bot, defaults (LLM_MAX_CONCURRENCY=4)"),
+    bot(`this bot, defaults (LLM_MAX_CONCURRENCY=${DEFAULT_CONCURRENCY})`),
     bot(`this bot, LLM_MAX_CONCURRENCY=${r} (= R)`, { LLM_MAX_CONCURRENCY: r }),
     bot(`this bot, LLM_MAX_CONCURRENCY=${shape.questions} (= N, no cap)`, {
       LLM_MAX_CONCURRENCY: String(shape.questions),

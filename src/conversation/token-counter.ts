@@ -1,4 +1,8 @@
-import { countTokens } from "gpt-tokenizer";
+import { countTokens, setMergeCacheSize } from "gpt-tokenizer";
+
+// The tokenizer's module-wide merge cache defaults to 100,000 chunks, and a chunk can pin a long old
+// message: tens of MiB that outlive the history caps. A small cache keeps the hot chunks.
+setMergeCacheSize(5000);
 
 /** Special-token text is counted as ordinary text: user input must never crash the counter. */
 const asPlainText = { disallowedSpecial: new Set<string>() } as const;

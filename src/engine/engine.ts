@@ -220,6 +220,7 @@ export class Engine implements ConversationEngine {
         model: settings.model,
         usage,
         fromCache,
+        savedUsage: fromCache ? answer.usage : undefined,
         locale,
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { HistoryStore } from "../conversation/history-store.ts";
-import type { TokenCounter } from "../conversation/token-counter.ts";
+import { MESSAGE_OVERHEAD_TOKENS, type TokenCounter } from "../conversation/token-counter.ts";
 import type { InboundTurn } from "../conversation/turn.ts";
 import type { BudgetNotice } from "../governance/budget-guard.ts";
 import type { Governance } from "../governance/governance.ts";
@@ -24,6 +24,8 @@ export interface AnsweredTurn {
   model: string;
   usage: TokenUsage | undefined;
   fromCache: boolean;
+  /** For a cache hit: what the original upstream call cost, i.e. what the hit saved. */
+  savedUsage?: TokenUsage | undefined;
   locale: string;
 }
 
@@ -56,7 +58,11 @@ export class TurnRecorder {
       user: turn.question,
       assistant: turn.answer,
       userTokens: turn.questionTokens,
-      assistantTokens: deps.counter.countMessage(turn.answer),
+      // The provider's count of the answer is free; counting it again is the engine's largest CPU cost.
+      assistantTokens:
+        turn.usage?.reported === true
+          ? turn.usage.completionTokens + MESSAGE_OVERHEAD_TOKENS
+          : deps.counter.countMessage(turn.answer),
     });
     const now = deps.now();
     const promptTokens = turn.usage?.promptTokens ?? 0;
@@ -66,7 +72,7 @@ export class TurnRecorder {
       promptTokens,
       completionTokens,
       cachedAnswers: turn.fromCache ? 1 : 0,
-      savedTokens: turn.fromCache ? turn.questionTokens + deps.counter.count(turn.answer) : 0,
+      savedTokens: turn.fromCache ? savedTokens(turn, deps.counter) : 0,
       costMicros: deps.governance?.prices.costMicros(turn.model, promptTokens, completionTokens) ?? 0,
     });
     if (turn.fromCache) return;
@@ -90,4 +96,11 @@ export class TurnRecorder {
     deps.logger.warn({ ...crossed }, "workspace token budget threshold reached");
     for (const listener of this.listeners) listener({ ...crossed, text });
   }
+}
+
+/** A hit saves what the original call cost; estimated from the texts when that is unknown. */
+function savedTokens(turn: AnsweredTurn, counter: TokenCounter): number {
+  const original = turn.savedUsage;
+  if (original) return original.promptTokens + original.completionTokens;
+  return turn.questionTokens + counter.count(turn.answer);
 }

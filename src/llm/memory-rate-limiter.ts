@@ -17,7 +17,10 @@ export interface MemoryRateLimiterOptions {
 }
 
 /** A quota learned from headers, counted down locally between responses. */
-interface LearnedQuota extends QuotaState {}
+interface LearnedQuota extends QuotaState {
+  /** When a fresh window (end not known yet) began; headers that never come must not block forever. */
+  freshSince?: number;
+}
 
 export class MemoryRateLimiter implements RateLimiter {
   private readonly clock: Clock;
@@ -31,6 +34,9 @@ export class MemoryRateLimiter implements RateLimiter {
   private inFlight = 0;
   private readonly slotWaiters: (() => void)[] = [];
   private waitingForBudget = 0;
+  /** Requests let through so far; a permit remembers the count at its own start. */
+  private sent = 0;
+  private readonly sequenceOf = new WeakMap<RateLimitPermit, number>();
 
   constructor(options: MemoryRateLimiterOptions) {
     this.clock = options.clock;
@@ -45,14 +51,15 @@ export class MemoryRateLimiter implements RateLimiter {
   async acquire(estimatedTokens: number, options: AcquireOptions = {}): Promise<RateLimitPermit> {
     options.signal?.throwIfAborted();
     await this.takeSlot(options.signal);
+    let sequence: number;
     try {
-      await this.waitForBudget(estimatedTokens, options);
+      sequence = await this.waitForBudget(estimatedTokens, options);
     } catch (error) {
       this.freeSlot();
       throw error;
     }
     let released = false;
-    return {
+    const permit: RateLimitPermit = {
       release: (actualTokens) => {
         if (released) return;
         released = true;
@@ -65,18 +72,35 @@ export class MemoryRateLimiter implements RateLimiter {
         this.freeSlot();
       },
     };
+    this.sequenceOf.set(permit, sequence);
+    return permit;
   }
 
   async coolDown(until: number): Promise<void> {
+    // A 429 says the learned window was wrong: it is over at `until`, and a fresh one starts then.
+    for (const quota of [this.learnedRequests, this.learnedTokens]) {
+      if (quota && (!Number.isFinite(quota.resetAt) || quota.resetAt < until)) {
+        quota.resetAt = until;
+        quota.remaining = Math.min(quota.remaining, 0);
+      }
+    }
     if (until <= this.coolDownUntil) return;
     const now = this.clock.now();
     this.coolDownTotal += until - Math.max(now, this.coolDownUntil);
     this.coolDownUntil = until;
   }
 
-  async observe(snapshot: RateLimitSnapshot): Promise<void> {
-    this.learnedRequests = merge(this.learnedRequests, snapshot.requests);
-    this.learnedTokens = merge(this.learnedTokens, snapshot.tokens);
+  async observe(snapshot: RateLimitSnapshot, permit?: RateLimitPermit): Promise<void> {
+    const sequence = permit ? this.sequenceOf.get(permit) : undefined;
+    // Requests sent after this one left are not in the report yet: count them against it.
+    const sentAfter = sequence === undefined ? 0 : this.sent - sequence;
+    const requests = snapshot.requests && {
+      ...snapshot.requests,
+      remaining: snapshot.requests.remaining - sentAfter,
+    };
+    const now = this.clock.now();
+    this.learnedRequests = merge(this.learnedRequests, requests, now);
+    this.learnedTokens = merge(this.learnedTokens, snapshot.tokens, now);
   }
 
   stats(): RateLimiterStats {
@@ -114,16 +138,14 @@ export class MemoryRateLimiter implements RateLimiter {
     else this.inFlight--;
   }
 
-  private async waitForBudget(tokens: number, options: AcquireOptions): Promise<void> {
+  /** Waits until the budgets allow one more request, takes it, and returns its sequence number. */
+  private async waitForBudget(tokens: number, options: AcquireOptions): Promise<number> {
     this.waitingForBudget++;
     try {
       for (;;) {
         const now = this.clock.now();
         const wait = this.requiredWait(tokens, now);
-        if (wait <= 0) {
-          this.take(tokens, now);
-          return;
-        }
+        if (wait <= 0) return this.take(tokens, now);
         if (options.deadline !== undefined && now + wait > options.deadline) throw new QuotaWaitTooLong(wait);
         await this.clock.sleep(wait, options.signal);
       }
@@ -142,11 +164,13 @@ export class MemoryRateLimiter implements RateLimiter {
     );
   }
 
-  private take(tokens: number, now: number): void {
+  private take(tokens: number, now: number): number {
+    this.sent++;
     this.rpm?.take(1, now);
     this.tpm?.take(tokens, now);
     spend(this.learnedRequests, 1, now);
     spend(this.learnedTokens, tokens, now);
+    return this.sent;
   }
 }
 
@@ -157,8 +181,12 @@ export class MemoryRateLimiter implements RateLimiter {
 function merge(
   current: LearnedQuota | undefined,
   reported: QuotaState | undefined,
+  now: number,
 ): LearnedQuota | undefined {
-  if (!reported) return current;
+  // A slow response can describe a window that is already over, or older than the one we know.
+  if (!reported || reported.resetAt <= now) return current;
+  if (current && Number.isFinite(current.resetAt) && reported.resetAt < current.resetAt - 1000)
+    return current;
   const sameWindow =
     current !== undefined &&
     Number.isFinite(current.resetAt) &&
@@ -171,11 +199,18 @@ function merge(
   };
 }
 
-/** Time to wait for `amount` from a learned quota; an unknown reset time never blocks. */
+/** How often to look again when a fresh window is used up and its end is not known yet. */
+const UNKNOWN_RESET_POLL_MS = 50;
+
+/** Time to wait for `amount` from a learned quota. */
 function learnedWait(quota: LearnedQuota | undefined, amount: number, now: number): number {
-  if (!quota || now >= quota.resetAt || !Number.isFinite(quota.resetAt)) return 0;
+  if (!quota || now >= quota.resetAt) return 0;
   const needed = quota.limit !== undefined ? Math.min(amount, quota.limit) : amount;
-  return quota.remaining >= needed ? 0 : quota.resetAt - now;
+  if (quota.remaining >= needed) return 0;
+  if (Number.isFinite(quota.resetAt)) return quota.resetAt - now;
+  // A fresh window counted down from the limit: its end arrives with the next response's headers,
+  // unless the provider stopped sending them; then stop guessing after a minute.
+  return now - (quota.freshSince ?? now) > 60_000 ? 0 : UNKNOWN_RESET_POLL_MS;
 }
 
 function spend(quota: LearnedQuota | undefined, amount: number, now: number): void {
@@ -185,6 +220,7 @@ function spend(quota: LearnedQuota | undefined, amount: number, now: number): vo
     // will tell. Until then count down from the limit without blocking on an unknown reset.
     quota.remaining = quota.limit ?? Number.POSITIVE_INFINITY;
     quota.resetAt = Number.POSITIVE_INFINITY;
+    quota.freshSince = now;
   }
   quota.remaining -= amount;
 }

@@ -5,7 +5,7 @@ import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
 import { RateLimitedError, RetriesExhaustedError, UpstreamTimeoutError } from "./errors.ts";
 import { readSnapshot } from "./rate-limit-headers.ts";
-import { QuotaWaitTooLong, type RateLimiter } from "./rate-limiter.ts";
+import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
 import type { ChatRequest, LlmChunk, LlmClient, StreamOptions, TokenUsage } from "./types.ts";
 
@@ -66,7 +66,7 @@ export class OpenAiChatClient implements LlmClient {
       let delivered = false;
       let usage: TokenUsage | undefined;
       try {
-        for await (const chunk of this.attempt(request, options.signal)) {
+        for await (const chunk of this.attempt(request, permit, options.signal)) {
           if (chunk.type === "delta") delivered = true;
           else usage = chunk.usage;
           yield chunk;
@@ -118,11 +118,17 @@ export class OpenAiChatClient implements LlmClient {
   }
 
   /** One HTTP attempt: yields deltas and a final `done`, or throws what went wrong. */
-  private async *attempt(request: ChatRequest, signal: AbortSignal | undefined): AsyncGenerator<LlmChunk> {
+  private async *attempt(
+    request: ChatRequest,
+    permit: RateLimitPermit,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<LlmChunk> {
     const { clock, limiter, timeoutMs } = this.options;
     const controller = new AbortController();
     const forwardAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", forwardAbort, { once: true });
+    const sentAt = clock.now();
+    let completed = false;
     try {
       const { data: stream, response } = await this.sdk.chat.completions
         .create(
@@ -138,7 +144,11 @@ export class OpenAiChatClient implements LlmClient {
           { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 },
         )
         .withResponse();
-      await limiter.observe(readSnapshot(response.headers, clock.now()));
+      // Reset times count from when the server looked at the request: somewhere between our send and
+      // the headers' arrival. The midpoint wastes half a time-to-first-byte per window instead of a
+      // whole one, and a request sent at that reset still arrives after it.
+      const seenAt = sentAt + (clock.now() - sentAt) / 2;
+      await limiter.observe(readSnapshot(response.headers, seenAt + RESET_MARGIN_MS), permit);
 
       let usage: TokenUsage | undefined;
       let finishReason: string | undefined;
@@ -159,13 +169,18 @@ export class OpenAiChatClient implements LlmClient {
         const text = choice?.delta?.content;
         if (text) yield { type: "delta", text };
       }
+      completed = true;
       yield { type: "done", usage, finishReason, interrupted: false };
     } finally {
       signal?.removeEventListener("abort", forwardAbort);
-      controller.abort();
+      // Only a stream left behind holds a socket; aborting a finished one costs a DOMException per answer.
+      if (!completed) controller.abort();
     }
   }
 }
+
+/** Added to the send time when learning a reset time, so a window is never reopened early. */
+const RESET_MARGIN_MS = 10;
 
 /** The SDK times out only the wait for headers; a stream that goes silent is ours to end. */
 async function nextWithin<T>(

