@@ -58,7 +58,8 @@ export function createMemoryStores(config: Config, clock: Clock): StateStores {
           })
         : undefined,
     settings: new MemorySettingsStore(),
-    usage: new MemoryUsageStore(),
+    // Per-conversation counters follow the history cap; users, channels and days need far fewer keys.
+    usage: new MemoryUsageStore({ maxKeys: config.HISTORY_MAX_CONVERSATIONS + 50_000 }),
     dedupe: new MemoryDedupeStore(),
     limiter: new MemoryRateLimiter({
       clock,

@@ -40,8 +40,16 @@ export interface UsageStore {
 }
 
 export class MemoryUsageStore implements UsageStore {
-  private readonly counters = new LRUCache<string, UsageTotals>({ max: 200_000 });
+  private readonly counters: LRUCache<string, UsageTotals>;
   private readonly boards = new LRUCache<string, Map<string, number>>({ max: 10_000 });
+
+  /**
+   * `maxKeys` bounds memory however many conversations pass through: the least recently used
+   * counters go first (an idle conversation's, long before an active user's daily budget).
+   */
+  constructor(options: { maxKeys?: number } = {}) {
+    this.counters = new LRUCache({ max: options.maxKeys ?? 200_000 });
+  }
 
   async add(keys: readonly string[], delta: UsageTotals): Promise<void> {
     for (const key of keys) {
