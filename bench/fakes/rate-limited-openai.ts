@@ -1,6 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalServer, readBody, sendJson } from "../../test/fakes/http.ts";
 
 /** The parts of a chat-completions body this fake reads. */
 export interface CompletionBody {
@@ -82,7 +81,6 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
   let windowEnd = Number.NEGATIVE_INFINITY;
   let usedRequests = 0;
   let usedTokens = 0;
-  const sockets = new Set<Socket>();
 
   const quotaHeaders = (at: number): Record<string, string> => {
     const reset = formatResetDuration(windowEnd - at);
@@ -119,7 +117,7 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
-      send(res, 404, {
+      sendJson(res, 404, {
         error: { message: "not found", type: "invalid_request_error", param: null, code: null },
       });
       return;
@@ -132,7 +130,7 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
     if (!admit(cost, at)) {
       counts.rejected++;
       const waitMs = Math.max(1, windowEnd - at);
-      send(
+      sendJson(
         res,
         429,
         {
@@ -163,7 +161,12 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
       if (total) await delay(total);
       const message = { role: "assistant", content: text };
       const choices = [{ index: 0, message, finish_reason: "stop" }];
-      send(res, 200, { id, object: "chat.completion", created, model: body.model, choices, usage }, headers);
+      sendJson(
+        res,
+        200,
+        { id, object: "chat.completion", created, model: body.model, choices, usage },
+        headers,
+      );
       return;
     }
     const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
@@ -193,41 +196,11 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
     res.end("data: [DONE]\n\n");
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const server = createLocalServer(handle);
+  const port = await server.listen();
   return {
     url: `http://127.0.0.1:${port}/v1`,
     counts: () => ({ ...counts, windows: counts.windows.map((window) => ({ ...window })) }),
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
 }

@@ -92,23 +92,17 @@ export function overheadSection(results: ScenarioResult[], profile: OverheadProf
     rows: results.flatMap(({ scenario, bot, sdk, messages }) => {
       const b = loopFigures(bot, messages);
       const s = loopFigures(sdk, messages);
+      const measured = (who: string, f: typeof b) => [
+        label(scenario),
+        who,
+        formatSpread(f.rate, 0),
+        formatSpread(f.cpu, 3),
+        formatSpread(f.p50, 2),
+        formatSpread(f.p99, 2),
+      ];
       return [
-        [
-          label(scenario),
-          "this bot",
-          formatSpread(b.rate, 0),
-          formatSpread(b.cpu, 3),
-          formatSpread(b.p50, 2),
-          formatSpread(b.p99, 2),
-        ],
-        [
-          label(scenario),
-          "bare openai SDK, same request",
-          formatSpread(s.rate, 0),
-          formatSpread(s.cpu, 3),
-          formatSpread(s.p50, 2),
-          formatSpread(s.p99, 2),
-        ],
+        measured("this bot", b),
+        measured("bare openai SDK, same request", s),
         [
           label(scenario),
           "ratio bot / SDK",

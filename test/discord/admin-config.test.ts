@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HELP_COMMAND_NAMES } from "../../adapters/discord/commands.ts";
 import { translate } from "../../src/i18n/translate.ts";
 import { mention } from "../fakes/discord/actors.ts";
 import { Permission } from "../fakes/discord/payloads.ts";
 import type { RequestInfo } from "../fakes/openai-server.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness } from "./harness.ts";
 import { repliesTo, runCommand, sendAndSettle } from "./settle.ts";
 
 const systemMessage = (request: RequestInfo | undefined) =>
@@ -27,16 +27,12 @@ interface RegisteredCommand {
 
 describe("/config", () => {
   let h: DiscordHarness;
-  beforeAll(async () => {
-    h = await startDiscordHarness({ CACHE_TTL_SECONDS: "600" });
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.fake.clearCalls();
-    h.fakeOpenAI.reset();
-  });
+  shareDiscordHarness(
+    (started) => {
+      h = started;
+    },
+    { CACHE_TTL_SECONDS: "600" },
+  );
 
   /** `/config <setting> <action>` in #general by Alice, with the permissions given. */
   function config(

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mention, openThread, sendInteraction, sendUserMessage } from "../fakes/discord/actors.ts";
 import { type ApiMessage, snowflake } from "../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../fakes/discord/server.ts";
 import type { RequestInfo } from "../fakes/openai-server.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness, startDiscordHarness } from "./harness.ts";
 
 /** The texts of the user turns the model received in one request, oldest first. */
 function userTurns(request: RequestInfo | undefined): string[] {
@@ -30,15 +30,8 @@ function ask(
 
 describe("conversations", () => {
   let h: DiscordHarness;
-  beforeAll(async () => {
-    h = await startDiscordHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.fake.clearCalls();
-    h.fakeOpenAI.reset();
+  shareDiscordHarness((started) => {
+    h = started;
   });
 
   it("continues a reply chain with its own history, even in a busy channel", async () => {

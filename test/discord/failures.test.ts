@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DiscordStartError } from "../../adapters/discord/index.ts";
 import { mention, sendInteraction, sendUserMessage } from "../fakes/discord/actors.ts";
 import { FAKE_DISCORD_TOKEN } from "../fakes/discord/server.ts";
 import { TEST_OPENAI_KEY } from "../support/services.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness, startDiscordHarness } from "./harness.ts";
 
 const SEND = /^\/channels\/\d+\/messages$/;
 
 describe("Discord failures", () => {
   let h: DiscordHarness;
-  beforeAll(async () => {
-    h = await startDiscordHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.fake.clearCalls();
-    h.fakeOpenAI.reset();
+  shareDiscordHarness((started) => {
+    h = started;
   });
 
   it("survives a 500 on send: logged with the channel, and the next message is answered", async () => {

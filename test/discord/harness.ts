@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createDiscordAdapter, type DiscordAdapter } from "../../adapters/discord/index.ts";
 import { FakeDiscord, type FakeDiscordOptions } from "../fakes/discord/server.ts";
 import type { FakeDiscordState } from "../fakes/discord/state.ts";
@@ -44,4 +45,26 @@ export async function startDiscordHarness(
       await fake.close();
     },
   };
+}
+
+/**
+ * One harness for the enclosing suite (or file): started before its tests, closed after them, its
+ * recorded Discord calls and fake OpenAI cleared before each test. `use` receives it once started.
+ */
+export function shareDiscordHarness(
+  use: (harness: DiscordHarness) => void,
+  env: Record<string, string> = {},
+): void {
+  let harness: DiscordHarness | undefined;
+  beforeAll(async () => {
+    harness = await startDiscordHarness(env);
+    use(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => {
+    harness?.fake.clearCalls();
+    harness?.fakeOpenAI.reset();
+  });
 }

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { joinSplitMessage } from "../../src/text/split-message.ts";
 import { mention, sendUserMessage } from "../fakes/discord/actors.ts";
 import { expectNoPings, fencesBalanced } from "./expectations.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness } from "./harness.ts";
 
 /** About 5000 characters: prose, a long Python block that cannot fit one message, more prose. */
 function longAnswerWithCode(): string {
@@ -17,15 +17,8 @@ function longAnswerWithCode(): string {
 
 describe("long and streamed answers", () => {
   let h: DiscordHarness;
-  beforeAll(async () => {
-    h = await startDiscordHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.fake.clearCalls();
-    h.fakeOpenAI.reset();
+  shareDiscordHarness((started) => {
+    h = started;
   });
 
   it("splits a 5000-character answer with a code block into balanced messages that join to the answer", async () => {

@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../../adapters/discord/index.ts";
 import { channelMention, mention, roleMention, sendUserMessage } from "../fakes/discord/actors.ts";
 import { lastUserMessage } from "../fakes/openai-server.ts";
 import { expectNoPings } from "./expectations.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness } from "./harness.ts";
 
 let h: DiscordHarness;
-beforeAll(async () => {
-  h = await startDiscordHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.fake.clearCalls();
-  h.fakeOpenAI.reset();
+shareDiscordHarness((started) => {
+  h = started;
 });
 
 /** Waits until the bot's answer to `questionId` shows `text`, then until the bot is idle. */

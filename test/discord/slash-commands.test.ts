@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { registerFromConfig } from "../../adapters/discord/registration.ts";
 import { translate } from "../../src/i18n/translate.ts";
 import { sendInteraction } from "../fakes/discord/actors.ts";
@@ -7,7 +7,7 @@ import { FakeDiscord } from "../fakes/discord/server.ts";
 import type { StoredMessage } from "../fakes/discord/state.ts";
 import { lastUserMessage, type RequestInfo } from "../fakes/openai-server.ts";
 import { expectNoPings } from "./expectations.ts";
-import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
+import { type DiscordHarness, shareDiscordHarness, startDiscordHarness } from "./harness.ts";
 
 function userTurns(request: RequestInfo | undefined): string[] {
   return (request?.body.messages ?? []).filter((m) => m.role === "user").map((m) => m.content);
@@ -15,15 +15,8 @@ function userTurns(request: RequestInfo | undefined): string[] {
 
 describe("slash commands", () => {
   let h: DiscordHarness;
-  beforeAll(async () => {
-    h = await startDiscordHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
-  beforeEach(() => {
-    h.fake.clearCalls();
-    h.fakeOpenAI.reset();
+  shareDiscordHarness((started) => {
+    h = started;
   });
 
   /** Runs a command and waits until its original response shows `text` (or any text). */

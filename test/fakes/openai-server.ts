@@ -1,6 +1,5 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalServer, readBody, sendJson } from "./http.ts";
 
 /** A chat-completions request body as the fake received it. */
 export interface ReceivedRequest {
@@ -86,16 +85,9 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startFakeOpenAI(initial: Responder = echoResponder): Promise<FakeOpenAI> {
   let responder = initial;
   const requests: RequestInfo[] = [];
-  const sockets = new Set<Socket>();
   let counter = 0;
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
+  const server = createLocalServer(handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const raw = await readBody(req);
@@ -184,9 +176,7 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
     }
   }
 
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const port = await server.listen();
 
   return {
     url: `http://127.0.0.1:${port}/v1`,
@@ -199,23 +189,6 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
       counter = 0;
       responder = initial;
     },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
 }

@@ -1,8 +1,9 @@
-import type { FakeOpenAI, RequestInfo } from "../fakes/openai-server.ts";
+import { afterAll, beforeAll } from "vitest";
+import { type FakeOpenAI, type RequestInfo, startFakeOpenAI } from "../fakes/openai-server.ts";
 import { eventEnvelope, mentionEvent, postEvent } from "../fakes/slack/signed-requests.ts";
-import type { FakeSlack } from "../fakes/slack/web-api.ts";
+import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
 import { type BotProcess, startBotProcess } from "../support/bot-process.ts";
-import { freePort } from "../support/redis-server.ts";
+import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { TEST_OPENAI_KEY } from "../support/services.ts";
 
 // End-to-end helpers: real bot processes (`node --import tsx src/main.ts`) against the fakes.
@@ -58,6 +59,53 @@ export class BotFleet {
       ),
     );
   }
+}
+
+/** What one e2e file shares: its bot processes, a redis-server, a fake OpenAI and (if asked) a fake Slack. */
+export interface E2EFakes {
+  readonly fleet: BotFleet;
+  readonly redis: RedisServer;
+  readonly openai: FakeOpenAI;
+  /** Only with `shareE2EFakes({ slack: true })`. */
+  readonly slack: FakeSlack;
+}
+
+/**
+ * Starts the shared fakes before the file's tests; after them, SIGKILLs any bot still running and
+ * closes the fakes. Read the fakes inside tests and hooks: they exist once beforeAll has run.
+ */
+export function shareE2EFakes(options: { slack?: boolean } = {}): E2EFakes {
+  const fleet = new BotFleet();
+  let redis: RedisServer | undefined;
+  let openai: FakeOpenAI | undefined;
+  let slack: FakeSlack | undefined;
+  beforeAll(async () => {
+    [redis, openai, slack] = await Promise.all([
+      startRedisServer(),
+      startFakeOpenAI(),
+      options.slack ? startFakeSlack() : undefined,
+    ]);
+  });
+  afterAll(async () => {
+    await fleet.killAll();
+    await Promise.all([redis?.close(), slack?.close(), openai?.close()]);
+  });
+  const started = <T>(fake: T | undefined, name: string): T => {
+    if (fake === undefined) throw new Error(`${name} is not running: read it inside a test or hook`);
+    return fake;
+  };
+  return {
+    fleet,
+    get redis() {
+      return started(redis, "redis-server");
+    },
+    get openai() {
+      return started(openai, "the fake OpenAI");
+    },
+    get slack() {
+      return started(slack, "the fake Slack");
+    },
+  };
 }
 
 /** The environment of a Slack bot in HTTP mode on the fakes, sharing Redis when `redisUrl` is given. */

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.ts";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
-import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   answerLands,
-  BotFleet,
   conversationSent,
   deliverMention,
   E2E_TIMEOUT_MS,
@@ -12,25 +8,17 @@ import {
   logged,
   type RunningBot,
   sample,
+  shareE2EFakes,
   slackEnv,
 } from "./e2e-support.ts";
 
 // A running bot process loses its redis-server, then gets it back (empty: no persistence): it keeps
 // answering throughout, reports the outage on /readyz and /metrics, and never crashes.
 
-let redis: RedisServer;
-let slack: FakeSlack;
-let openai: FakeOpenAI;
-const fleet = new BotFleet();
+const e2e = shareE2EFakes({ slack: true });
 
-beforeAll(async () => {
-  [redis, slack, openai] = await Promise.all([startRedisServer(), startFakeSlack(), startFakeOpenAI()]);
-  slack.setUser("U1", { displayName: "Ada" });
-});
-
-afterAll(async () => {
-  await fleet.killAll();
-  await Promise.all([redis?.close(), slack?.close(), openai?.close()]);
+beforeAll(() => {
+  e2e.slack.setUser("U1", { displayName: "Ada" });
 });
 
 async function readiness(bot: RunningBot): Promise<{ status: number; body: unknown; redisUp?: number }> {
@@ -43,6 +31,7 @@ describe("Redis stopped mid-run, then restarted", () => {
   it(
     "answers before, during and after the outage, logs it once, and stays up",
     async () => {
+      const { fleet, redis, slack, openai } = e2e;
       const bot = await fleet.start(slackEnv(slack, openai, redis.url));
       const root = "1700000300.000100";
       await deliverMention(bot, { ts: root, text: "first, with Redis", eventId: "EvOutage1" });

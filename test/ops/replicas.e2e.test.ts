@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.ts";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
-import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { describe, expect, it } from "vitest";
 import {
   answerLands,
-  BotFleet,
   conversationSent,
   deliverMention,
   E2E_TIMEOUT_MS,
   firstToLog,
   logged,
+  shareE2EFakes,
   slackEnv,
 } from "./e2e-support.ts";
 
 // Two `src/main.ts` processes in Slack HTTP mode, each on its own PORT, sharing one redis-server and
 // one fake Slack, as two replicas behind a load balancer would.
 
-let redis: RedisServer;
-let slack: FakeSlack;
-let openai: FakeOpenAI;
-const fleet = new BotFleet();
-
-beforeAll(async () => {
-  [redis, slack, openai] = await Promise.all([startRedisServer(), startFakeSlack(), startFakeOpenAI()]);
-});
-
-afterAll(async () => {
-  await fleet.killAll();
-  await Promise.all([redis?.close(), slack?.close(), openai?.close()]);
-});
+const e2e = shareE2EFakes({ slack: true });
 
 const duplicate = logged("slack event already handled; ignoring the retry");
 const question = logged("slack question");
@@ -39,6 +24,7 @@ describe("two replicas on one Redis", () => {
   it(
     "answer a doubly delivered event once, continue a thread on the other replica, and keep history over a restart",
     async () => {
+      const { fleet, redis, slack, openai } = e2e;
       const env = slackEnv(slack, openai, redis.url);
       const [a, b] = await Promise.all([fleet.start(env), fleet.start(env)]);
       if (!a || !b) throw new Error("replicas did not start");

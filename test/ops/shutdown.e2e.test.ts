@@ -1,42 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sendUserMessage } from "../fakes/discord/actors.ts";
 import { FakeDiscord } from "../fakes/discord/server.ts";
-import { type FakeOpenAI, type FakeResponse, startFakeOpenAI } from "../fakes/openai-server.ts";
+import type { FakeResponse } from "../fakes/openai-server.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
-import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { TEST_OPENAI_KEY } from "../support/services.ts";
 import {
-  BotFleet,
   deliverMention,
   E2E_TIMEOUT_MS,
   logged,
   type RunningBot,
   sample,
+  shareE2EFakes,
   slackEnv,
 } from "./e2e-support.ts";
 
 // SIGTERM to a real bot process while a slow answer streams: the answer must finish and show its full
 // text, and the process must exit 0. The health endpoints answer while it runs.
 
-let redis: RedisServer;
-let openai: FakeOpenAI;
-const fleet = new BotFleet();
-
-beforeAll(async () => {
-  [redis, openai] = await Promise.all([startRedisServer(), startFakeOpenAI()]);
-});
-
-afterAll(async () => {
-  await fleet.killAll();
-  await Promise.all([redis?.close(), openai?.close()]);
-});
+const e2e = shareE2EFakes();
 
 const slowAnswer = "A slow answer, streamed in six pieces, that must still arrive whole.";
 
 /** The next upstream request streams slowly; resolves once it has arrived (the answer is in flight). */
 function answerSlowly(): Promise<void> {
   return new Promise((arrived) => {
-    openai.setResponder((): FakeResponse => {
+    e2e.openai.setResponder((): FakeResponse => {
       arrived();
       return { kind: "text", text: slowAnswer, chunks: 6, chunkDelayMs: 150 };
     });
@@ -58,6 +46,7 @@ describe("SIGTERM with an answer in flight", () => {
   it(
     "Slack (HTTP mode, Redis): the streamed answer lands whole and the process exits 0",
     async () => {
+      const { fleet, redis, openai } = e2e;
       const slack: FakeSlack = await startFakeSlack();
       try {
         openai.reset();
@@ -92,6 +81,7 @@ describe("SIGTERM with an answer in flight", () => {
   it(
     "Discord (health on its own server): the answer lands whole, a later message is not taken, exit 0",
     async () => {
+      const { fleet, openai } = e2e;
       const discord = await FakeDiscord.start();
       try {
         openai.reset();

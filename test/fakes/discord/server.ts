@@ -1,6 +1,6 @@
-import { EventEmitter, once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalServer, type LocalServer, readBody } from "../http.ts";
 import { FakeGateway } from "./gateway.ts";
 import { handleRest, needsBotToken, type RestResponse } from "./rest.ts";
 import { FakeDiscordState } from "./state.ts";
@@ -48,8 +48,7 @@ export class FakeDiscord {
   readonly token = FAKE_DISCORD_TOKEN;
   private readonly failures: FailureRule[] = [];
   private readonly changes = new EventEmitter();
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
+  private readonly http: LocalServer;
   readonly gateway: FakeGateway;
   apiUrl = "";
 
@@ -59,14 +58,8 @@ export class FakeDiscord {
     this.gateway = new FakeGateway(this.state, {
       rejectMessageContent: options.rejectMessageContent ?? false,
     });
-    this.server = createServer((req, res) => {
-      this.serve(req, res).catch(() => res.destroy());
-    });
-    this.server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    this.server.on("upgrade", (req, socket, head) => {
+    this.http = createLocalServer((req, res) => this.serve(req, res));
+    this.http.server.on("upgrade", (req, socket, head) => {
       if (req.url?.startsWith("/gateway")) this.gateway.upgrade(req, socket, head);
       else socket.destroy();
     });
@@ -74,9 +67,7 @@ export class FakeDiscord {
 
   static async start(options?: FakeDiscordOptions): Promise<FakeDiscord> {
     const fake = new FakeDiscord(options);
-    fake.server.listen(0, "127.0.0.1");
-    await once(fake.server, "listening");
-    const { port } = fake.server.address() as AddressInfo;
+    const port = await fake.http.listen();
     fake.apiUrl = `http://127.0.0.1:${port}/api`;
     fake.state.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
     return fake;
@@ -140,8 +131,7 @@ export class FakeDiscord {
 
   async close(): Promise<void> {
     await this.gateway.close();
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -184,13 +174,4 @@ function defaultErrorBody(status: number): unknown {
   if (status === 429) return { message: "You are being rate limited.", retry_after: 0.05, global: false };
   if (status === 403) return { message: "Missing Permissions", code: 50013 };
   return { message: `${status}: Server Error`, code: 0 };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -1,6 +1,6 @@
-import { EventEmitter, once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalServer, type LocalServer, readBody } from "../http.ts";
 import {
   type ApiChannel,
   type ApiGuild,
@@ -61,8 +61,7 @@ export class ShardedFakeDiscord {
   apiUrl = "";
   gatewayUrl = "";
   private readonly changes = new EventEmitter();
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
+  private readonly http: LocalServer;
 
   private constructor(private readonly options: ShardedDiscordOptions) {
     this.changes.setMaxListeners(100);
@@ -77,14 +76,8 @@ export class ShardedFakeDiscord {
       },
       () => this.changes.emit("change"),
     );
-    this.server = createServer((req, res) => {
-      this.serve(req, res).catch(() => res.destroy());
-    });
-    this.server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    this.server.on("upgrade", (req, socket, head) => {
+    this.http = createLocalServer((req, res) => this.serve(req, res));
+    this.http.server.on("upgrade", (req, socket, head) => {
       if (req.url?.startsWith("/gateway")) this.gateway.upgrade(req, socket, head);
       else socket.destroy();
     });
@@ -92,9 +85,7 @@ export class ShardedFakeDiscord {
 
   static async start(options: ShardedDiscordOptions): Promise<ShardedFakeDiscord> {
     const fake = new ShardedFakeDiscord(options);
-    fake.server.listen(0, "127.0.0.1");
-    await once(fake.server, "listening");
-    const { port } = fake.server.address() as AddressInfo;
+    const port = await fake.http.listen();
     fake.apiUrl = `http://127.0.0.1:${port}/api`;
     fake.gatewayUrl = `ws://127.0.0.1:${port}/gateway`;
     return fake;
@@ -153,8 +144,7 @@ export class ShardedFakeDiscord {
 
   async close(): Promise<void> {
     await this.gateway.close();
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.http.close();
   }
 
   private guildPayload(guild: ShardedGuild): ApiGuild {
@@ -269,13 +259,4 @@ export class ShardedFakeDiscord {
     }
     return { status: 200, payload: stored.message };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -1,6 +1,6 @@
-import { EventEmitter, once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { EventEmitter } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createLocalServer, readBody, sendJson } from "../http.ts";
 import { attachSocketMode, type FakeSocketMode } from "./socket-mode.ts";
 
 /** One Web API call as the fake received it. The token itself is never kept, only its kind. */
@@ -64,22 +64,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: { id: string; body: Record<string, unknown> }[] = [];
   const failures = new Map<string, ScriptedFailure[]>();
   const users = new Map<string, FakeUser>();
-  const sockets = new Set<Socket>();
   let nextTs = 1;
   const changed = () => changes.emit("change");
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const server = createLocalServer(handle);
+  const port = await server.listen();
   const origin = `http://127.0.0.1:${port}`;
-  const socketMode = attachSocketMode(server, origin, changed);
+  const socketMode = attachSocketMode(server.server, origin, changed);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const raw = await readBody(req);
@@ -200,8 +191,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     waitFor: (condition, what, timeoutMs = 10_000) => waitUntil(changes, condition, what, timeoutMs),
     async close() {
       await socketMode.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
@@ -251,18 +241,4 @@ function parseParams(req: IncomingMessage, raw: string): Record<string, string> 
   // A token sent in the body is a credential like the header's: the fake keeps neither.
   delete params.token;
   return params;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
 }
