@@ -5,11 +5,12 @@
  * headers. Times are the callers' clock milliseconds (replicas are expected to run NTP).
  *
  * Operations (ARGV[1]) and their arguments after `now` (ARGV[2]):
- * - acquire tokens rpmCap tpmCap -> 0 when the request may go now (budgets taken), else ms to wait
+ * - acquire tokens rpmCap tpmCap -> minus the request's sequence number when it may go now (budgets
+ *   taken), else ms to wait
  * - adjust delta tpmCap          -> gives back (delta > 0) or takes (delta < 0) tokens after the fact
  * - cooldown until               -> ms the shared cool-down was extended by this call
  * - observe (name limit remaining resetAt) twice, for 'requests' and 'tokens'; name '' = not reported,
- *   limit '' = unknown
+ *   limit '' = unknown; then the reported request's sequence number ('' = unknown)
  *
  * A window the headers described that has ended is forgotten: it never blocks until the next response
  * reports a new one, as in MemoryRateLimiter.
@@ -90,6 +91,9 @@ end
 local function merge(name, limit, remaining, reset)
   local currentReset = state[name .. ':reset']
   local currentRemaining = state[name .. ':remaining']
+  -- A slow response can describe a window that is already over, or older than the one we know.
+  if reset <= now then return end
+  if currentReset ~= nil and reset < currentReset - 1000 then return end
   if currentReset ~= nil and currentRemaining ~= nil and math.abs(reset - currentReset) < 1000 then
     if limit == nil then limit = state[name .. ':limit'] end
     remaining = math.min(currentRemaining, remaining)
@@ -113,8 +117,10 @@ if op == 'acquire' then
   if tpm > 0 then state['tpm:level'] = state['tpm:level'] - tokens end
   spend('requests', 1)
   spend('tokens', tokens)
+  -- Every replica's requests in one sequence, so a report can be corrected for those sent after it.
+  state['sent'] = (state['sent'] or 0) + 1
   save()
-  return 0
+  return -state['sent']
 elseif op == 'adjust' then
   local delta = tonumber(ARGV[3])
   local tpm = tonumber(ARGV[4])
@@ -133,13 +139,27 @@ elseif op == 'cooldown' then
   if untilMs <= current then return 0 end
   local added = untilMs - math.max(now, current)
   state['cooldown'] = untilMs
+  -- A 429 says the learned window was wrong: it ends at the cool-down's end.
+  for _, name in ipairs({'requests', 'tokens'}) do
+    local reset = state[name .. ':reset']
+    if reset ~= nil and reset < untilMs then
+      state[name .. ':reset'] = untilMs
+      state[name .. ':remaining'] = math.min(state[name .. ':remaining'] or 0, 0)
+    end
+  end
   save()
   return math.ceil(math.max(0, added))
 elseif op == 'observe' then
+  -- ARGV[11]: the reported request's sequence; requests sent after it are not in the report yet.
+  local sequence = tonumber(ARGV[11])
+  local sentAfter = 0
+  if sequence ~= nil then sentAfter = math.max(0, (state['sent'] or 0) - sequence) end
   for offset = 3, 7, 4 do
     if ARGV[offset + 0] ~= '' then
       local name = ARGV[offset + 0]
-      merge(name, tonumber(ARGV[offset + 1]), tonumber(ARGV[offset + 2]), tonumber(ARGV[offset + 3]))
+      local remaining = tonumber(ARGV[offset + 2])
+      if name == 'requests' then remaining = remaining - sentAfter end
+      merge(name, tonumber(ARGV[offset + 1]), remaining, tonumber(ARGV[offset + 3]))
     end
   end
   save()

@@ -38,6 +38,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly tpm: number;
   private waitingForBudget = 0;
   private coolDownTotal = 0;
+  private readonly sequenceOf = new WeakMap<RateLimitPermit, number>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -58,22 +59,24 @@ export class RedisRateLimiter implements RateLimiter {
     // An abort that happened before the call never fires its event: check it, or the request would queue.
     if (options.signal?.aborted) throw options.signal.reason;
     const slot = await this.slots.acquire(0, options.signal ? { signal: options.signal } : {});
-    let settle: Settle;
+    let granted: { settle: Settle; sequence: number | undefined };
     try {
-      settle = await this.waitForBudget(estimatedTokens, options);
+      granted = await this.waitForBudget(estimatedTokens, options);
     } catch (error) {
       slot.release();
       throw error;
     }
     let released = false;
-    return {
+    const permit: RateLimitPermit = {
       release: (actualTokens) => {
         if (released) return;
         released = true;
-        settle(actualTokens);
+        granted.settle(actualTokens);
         slot.release();
       },
     };
+    if (granted.sequence !== undefined) this.sequenceOf.set(permit, granted.sequence);
+    return permit;
   }
 
   async coolDown(until: number): Promise<void> {
@@ -87,13 +90,15 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  async observe(snapshot: RateLimitSnapshot): Promise<void> {
+  async observe(snapshot: RateLimitSnapshot, permit?: RateLimitPermit): Promise<void> {
     await this.fallback.observe(snapshot);
     if (!snapshot.requests && !snapshot.tokens) return;
+    const sequence = permit ? this.sequenceOf.get(permit) : undefined;
     try {
       await this.call("observe", [
         ...quotaArguments("requests", snapshot.requests),
         ...quotaArguments("tokens", snapshot.tokens),
+        sequence === undefined ? "" : String(sequence),
       ]);
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
@@ -109,7 +114,10 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
-  private async waitForBudget(tokens: number, options: AcquireOptions): Promise<Settle> {
+  private async waitForBudget(
+    tokens: number,
+    options: AcquireOptions,
+  ): Promise<{ settle: Settle; sequence: number | undefined }> {
     const { clock } = this.options;
     this.waitingForBudget++;
     try {
@@ -121,9 +129,15 @@ export class RedisRateLimiter implements RateLimiter {
         } catch (error) {
           if (!(error instanceof RedisUnavailableError)) throw error;
           const permit = await this.fallback.acquire(tokens, options);
-          return (actualTokens) => permit.release(actualTokens);
+          return { settle: (actualTokens) => permit.release(actualTokens), sequence: undefined };
         }
-        if (wait <= 0) return (actualTokens) => this.correct(tokens, actualTokens);
+        // The script answers minus the request's sequence number when it may go.
+        if (wait <= 0) {
+          return {
+            settle: (actualTokens) => this.correct(tokens, actualTokens),
+            sequence: wait < 0 ? -wait : undefined,
+          };
+        }
         if (options.deadline !== undefined && now + wait > options.deadline) throw new QuotaWaitTooLong(wait);
         await clock.sleep(wait, options.signal);
       }
