@@ -12,8 +12,8 @@
  * - observe (name limit remaining resetAt) twice, for 'requests' and 'tokens'; name '' = not reported,
  *   limit '' = unknown; then the reported request's sequence number ('' = unknown)
  *
- * A window the headers described that has ended is forgotten: it never blocks until the next response
- * reports a new one, as in MemoryRateLimiter.
+ * A window the headers described that has ended starts a fresh one counted down from the limit, whose
+ * end the next response reports, as in MemoryRateLimiter.
  */
 export const rateLimiterScript = `
 local key = KEYS[1]
@@ -65,27 +65,41 @@ local function forget(name)
   state[name .. ':limit'] = nil
   state[name .. ':remaining'] = nil
   state[name .. ':reset'] = nil
+  state[name .. ':fresh'] = nil
 end
 
+-- A window whose end is known waits for it. A fresh window (the last one ended, the next response
+-- will tell when this one ends) counts down from the limit and, used up, is polled for a minute.
 local function learnedWait(name, amount)
-  local reset = state[name .. ':reset']
   local remaining = state[name .. ':remaining']
-  if reset == nil or remaining == nil or now >= reset then return 0 end
+  if remaining == nil then return 0 end
+  local reset = state[name .. ':reset']
+  if reset ~= nil and now >= reset then return 0 end
   local limit = state[name .. ':limit']
   local needed = amount
   if limit ~= nil then needed = math.min(amount, limit) end
   if remaining >= needed then return 0 end
-  return reset - now
+  if reset ~= nil then return reset - now end
+  local fresh = state[name .. ':fresh']
+  if fresh == nil or now - fresh > 60000 then return 0 end
+  return 50
 end
 
 local function spend(name, amount)
   local reset = state[name .. ':reset']
-  if reset == nil then return end
-  if now >= reset then
-    forget(name)
-  else
-    state[name .. ':remaining'] = state[name .. ':remaining'] - amount
+  if reset ~= nil and now >= reset then
+    local limit = state[name .. ':limit']
+    if limit == nil then
+      forget(name)
+      return
+    end
+    state[name .. ':reset'] = nil
+    state[name .. ':fresh'] = now
+    state[name .. ':remaining'] = limit
+  elseif reset == nil and state[name .. ':fresh'] == nil then
+    return
   end
+  state[name .. ':remaining'] = state[name .. ':remaining'] - amount
 end
 
 local function merge(name, limit, remaining, reset)
@@ -102,6 +116,7 @@ local function merge(name, limit, remaining, reset)
   state[name .. ':limit'] = limit
   state[name .. ':remaining'] = remaining
   state[name .. ':reset'] = reset
+  state[name .. ':fresh'] = nil
 end
 
 if op == 'acquire' then
@@ -142,7 +157,9 @@ elseif op == 'cooldown' then
   -- A 429 says the learned window was wrong: it ends at the cool-down's end.
   for _, name in ipairs({'requests', 'tokens'}) do
     local reset = state[name .. ':reset']
-    if reset ~= nil and reset < untilMs then
+    local fresh = state[name .. ':fresh'] ~= nil
+    if (reset ~= nil and reset < untilMs) or (reset == nil and fresh) then
+      state[name .. ':fresh'] = nil
       state[name .. ':reset'] = untilMs
       state[name .. ':remaining'] = math.min(state[name .. ':remaining'] or 0, 0)
     end
