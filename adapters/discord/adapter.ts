@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Client, type ClientOptions, Events } from "discord.js";
 import type { Adapter, AdapterServices } from "../../src/adapter.ts";
 import type { EngineNotice } from "../../src/engine/turn-recorder.ts";
-import { AccessPolicy } from "../../src/governance/access-policy.ts";
+import { AccessPolicy, accessRulesFrom } from "../../src/governance/access-policy.ts";
 import { createDiscordClient } from "./client.ts";
 import type { DiscordContext } from "./context.ts";
 import { ConversationMemory } from "./conversations.ts";
@@ -60,14 +60,7 @@ export class DiscordAdapter implements Adapter {
     private readonly options: DiscordAdapterOptions = {},
   ) {
     const { config } = services;
-    this.access = new AccessPolicy({
-      allowedWorkspaceIds: config.ALLOWED_WORKSPACE_IDS,
-      allowedChannelIds: config.ALLOWED_CHANNEL_IDS,
-      allowedUserIds: config.ALLOWED_USER_IDS,
-      blockedUserIds: config.BLOCKED_USER_IDS,
-      allowedDiscordRoleIds: config.ALLOWED_DISCORD_ROLE_IDS,
-      dmsEnabled: config.DMS_ENABLED,
-    });
+    this.access = new AccessPolicy(accessRulesFrom(config));
   }
 
   async start(): Promise<void> {

@@ -9,6 +9,25 @@ export interface AccessRules {
   dmsEnabled: boolean;
 }
 
+/** The access rules a configuration sets. */
+export function accessRulesFrom(config: {
+  ALLOWED_WORKSPACE_IDS: readonly string[];
+  ALLOWED_CHANNEL_IDS: readonly string[];
+  ALLOWED_USER_IDS: readonly string[];
+  BLOCKED_USER_IDS: readonly string[];
+  ALLOWED_DISCORD_ROLE_IDS: readonly string[];
+  DMS_ENABLED: boolean;
+}): AccessRules {
+  return {
+    allowedWorkspaceIds: config.ALLOWED_WORKSPACE_IDS,
+    allowedChannelIds: config.ALLOWED_CHANNEL_IDS,
+    allowedUserIds: config.ALLOWED_USER_IDS,
+    blockedUserIds: config.BLOCKED_USER_IDS,
+    allowedDiscordRoleIds: config.ALLOWED_DISCORD_ROLE_IDS,
+    dmsEnabled: config.DMS_ENABLED,
+  };
+}
+
 export type AccessVerdict = { allowed: true } | { allowed: false; reason: "access_denied" | "dms_disabled" };
 
 /** Who may use the bot. Empty allow-lists allow everyone; the block-list always wins. */

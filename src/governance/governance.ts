@@ -2,7 +2,7 @@ import type { Config } from "../config/config.ts";
 import type { InboundTurn } from "../conversation/turn.ts";
 import type { DedupeStore } from "../state/dedupe.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
-import { AccessPolicy } from "./access-policy.ts";
+import { AccessPolicy, accessRulesFrom } from "./access-policy.ts";
 import { BudgetGuard, formatDuration } from "./budget-guard.ts";
 import { PriceTable } from "./pricing.ts";
 import { UserRateLimit } from "./user-rate-limit.ts";
@@ -24,14 +24,7 @@ export class Governance {
   private readonly adminUserIds: Set<string>;
 
   constructor(config: Config, usage: UsageStore, once: DedupeStore, now: () => number) {
-    this.access = new AccessPolicy({
-      allowedWorkspaceIds: config.ALLOWED_WORKSPACE_IDS,
-      allowedChannelIds: config.ALLOWED_CHANNEL_IDS,
-      allowedUserIds: config.ALLOWED_USER_IDS,
-      blockedUserIds: config.BLOCKED_USER_IDS,
-      allowedDiscordRoleIds: config.ALLOWED_DISCORD_ROLE_IDS,
-      dmsEnabled: config.DMS_ENABLED,
-    });
+    this.access = new AccessPolicy(accessRulesFrom(config));
     this.limits = {
       userDailyTokens: config.USER_DAILY_TOKEN_BUDGET,
       workspaceDailyTokens: config.WORKSPACE_DAILY_TOKEN_BUDGET,
