@@ -2,6 +2,7 @@ import type { Clock } from "./clock.ts";
 import type { QuotaState, RateLimitSnapshot } from "./rate-limit-headers.ts";
 import {
   type AcquireOptions,
+  permitReleasedOnce,
   QuotaWaitTooLong,
   type RateLimiter,
   type RateLimiterStats,
@@ -58,20 +59,15 @@ export class MemoryRateLimiter implements RateLimiter {
       this.freeSlot();
       throw error;
     }
-    let released = false;
-    const permit: RateLimitPermit = {
-      release: (actualTokens) => {
-        if (released) return;
-        released = true;
-        if (actualTokens !== undefined && this.tpm) {
-          const now = this.clock.now();
-          const overEstimate = estimatedTokens - actualTokens;
-          if (overEstimate > 0) this.tpm.give(overEstimate, now);
-          else this.tpm.take(-overEstimate, now);
-        }
-        this.freeSlot();
-      },
-    };
+    const permit = permitReleasedOnce((actualTokens) => {
+      if (actualTokens !== undefined && this.tpm) {
+        const now = this.clock.now();
+        const overEstimate = estimatedTokens - actualTokens;
+        if (overEstimate > 0) this.tpm.give(overEstimate, now);
+        else this.tpm.take(-overEstimate, now);
+      }
+      this.freeSlot();
+    });
     this.sequenceOf.set(permit, sequence);
     return permit;
   }

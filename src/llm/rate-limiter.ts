@@ -41,3 +41,15 @@ export class QuotaWaitTooLong extends Error {
     this.name = "QuotaWaitTooLong";
   }
 }
+
+/** A permit whose release runs once, however often it is called (a finally and an error path may both call it). */
+export function permitReleasedOnce(release: (actualTokens?: number) => void): RateLimitPermit {
+  let released = false;
+  return {
+    release: (actualTokens) => {
+      if (released) return;
+      released = true;
+      release(actualTokens);
+    },
+  };
+}

@@ -3,6 +3,7 @@ import { MemoryRateLimiter } from "../../llm/memory-rate-limiter.ts";
 import type { QuotaState, RateLimitSnapshot } from "../../llm/rate-limit-headers.ts";
 import {
   type AcquireOptions,
+  permitReleasedOnce,
   QuotaWaitTooLong,
   type RateLimiter,
   type RateLimiterStats,
@@ -66,15 +67,10 @@ export class RedisRateLimiter implements RateLimiter {
       slot.release();
       throw error;
     }
-    let released = false;
-    const permit: RateLimitPermit = {
-      release: (actualTokens) => {
-        if (released) return;
-        released = true;
-        granted.settle(actualTokens);
-        slot.release();
-      },
-    };
+    const permit = permitReleasedOnce((actualTokens) => {
+      granted.settle(actualTokens);
+      slot.release();
+    });
     if (granted.sequence !== undefined) this.sequenceOf.set(permit, granted.sequence);
     return permit;
   }
