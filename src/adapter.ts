@@ -1,9 +1,9 @@
 import type { Config } from "./config/config.ts";
 import type { EngineNotice } from "./engine/turn-recorder.ts";
 import type { ConversationEngine } from "./engine/types.ts";
-import type { HealthOptions } from "./observability/health-server.ts";
+import type { HealthOptions } from "./monitoring/health-server.ts";
+import type { BotMetrics } from "./monitoring/metrics.ts";
 import type { Logger } from "./observability/logger.ts";
-import type { BotMetrics } from "./observability/metrics.ts";
 import type { DedupeStore } from "./state/dedupe.ts";
 
 /** What an adapter gets from the process: nothing platform-specific. */
@@ -32,4 +32,16 @@ export interface Adapter {
   readonly servesHttp?: boolean;
   /** Posts an operator notice (budget warnings) to the ADMIN_CHANNEL_ID channels it can reach. */
   postNotice?(notice: EngineNotice): Promise<void>;
+}
+
+/**
+ * A platform as `npm start` sees it: when it is configured, and how to build its adapter. Each
+ * adapter folder exports one; `app/platforms.ts` lists them.
+ */
+export interface PlatformAdapter {
+  name: string;
+  /** The variables that enable it, for the "nothing configured" message. */
+  credentials: string;
+  isConfigured(config: Config): boolean;
+  create(services: AdapterServices): Adapter;
 }

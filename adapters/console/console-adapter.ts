@@ -1,9 +1,14 @@
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { Adapter } from "../../src/adapter.ts";
-import type { InboundTurn } from "../../src/conversation/turn.ts";
-import type { EngineCommand } from "../../src/engine/events.ts";
-import type { ConversationEngine } from "../../src/engine/types.ts";
+import {
+  type Adapter,
+  type ConversationEngine,
+  deliverAnswer,
+  type EngineCommand,
+  type InboundTurn,
+  type Logger,
+} from "../../src/index.ts";
+import { TerminalSurface } from "./terminal-surface.ts";
 
 export interface ConsoleAdapterOptions {
   engine: ConversationEngine;
@@ -13,6 +18,7 @@ export interface ConsoleAdapterOptions {
   interactive: boolean;
   locale?: string;
   userName?: string;
+  logger: Logger;
 }
 
 const commands: Record<string, EngineCommand> = {
@@ -96,18 +102,12 @@ export class ConsoleAdapter implements Adapter {
       output.write(`${result.text}\n`);
       return;
     }
-    let printed = "";
-    for await (const event of engine.ask(this.turn(text))) {
-      if (event.type === "delta") {
-        printed += event.text;
-        output.write(event.text);
-        continue;
-      }
-      const final = event.result.text;
-      // Deltas are a prefix of the final text; print what they did not (an error, a note, a cache hit).
-      if (final.startsWith(printed)) output.write(final.slice(printed.length));
-      else output.write(`${printed ? "\n" : ""}${final}`);
-      output.write("\n");
-    }
+    const surface = new TerminalSurface(output);
+    await deliverAnswer(engine, this.turn(text), surface, {
+      editIntervalMs: 0,
+      pendingDelayMs: 0,
+      logger: this.options.logger,
+    });
+    surface.close();
   }
 }

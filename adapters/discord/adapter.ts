@@ -1,8 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { type Client, type ClientOptions, Events } from "discord.js";
-import type { Adapter, AdapterServices } from "../../src/adapter.ts";
-import type { EngineNotice } from "../../src/engine/turn-recorder.ts";
-import { AccessPolicy, accessRulesFrom } from "../../src/governance/access-policy.ts";
+import type { Adapter, AdapterServices, EngineNotice } from "../../src/index.ts";
 import { createDiscordClient } from "./client.ts";
 import type { DiscordContext } from "./context.ts";
 import { ConversationMemory } from "./conversations.ts";
@@ -52,16 +50,12 @@ export class DiscordAdapter implements Adapter {
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly memory = new ConversationMemory();
-  private readonly access: AccessPolicy;
   private readonly stopping = new AbortController();
 
   constructor(
     private readonly services: AdapterServices,
     private readonly options: DiscordAdapterOptions = {},
-  ) {
-    const { config } = services;
-    this.access = new AccessPolicy(accessRulesFrom(config));
-  }
+  ) {}
 
   async start(): Promise<void> {
     const { config, logger } = this.services;
@@ -167,7 +161,6 @@ export class DiscordAdapter implements Adapter {
       client: client as Client<true>,
       services: this.services,
       memory: this.memory,
-      access: this.access,
       stopping: this.stopping.signal,
       editIntervalMs: this.services.config.DISCORD_EDIT_INTERVAL_MS,
     };

@@ -5,7 +5,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { CommandNames } from "../../src/engine/types.ts";
+import type { CommandNames } from "../../src/index.ts";
 import { CONFIG_COMMAND, configCommandDefinition } from "./config-command.ts";
 
 export const COMMAND_NAMES = {

@@ -9,8 +9,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from "discord.js";
-import type { SettingName } from "../../src/engine/settings-command.ts";
-import type { SettingsRequest } from "../../src/engine/types.ts";
+import type { SettingName, SettingsRequest } from "../../src/index.ts";
 
 export const CONFIG_COMMAND = "config";
 export const CONFIG_SETTINGS = ["system-prompt", "model", "temperature"] as const satisfies SettingName[];

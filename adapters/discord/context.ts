@@ -1,6 +1,5 @@
 import type { Client, GuildMember, User } from "discord.js";
-import type { AdapterServices } from "../../src/adapter.ts";
-import type { AccessPolicy } from "../../src/governance/access-policy.ts";
+import type { AdapterServices } from "../../src/index.ts";
 import type { ConversationMemory } from "./conversations.ts";
 
 /** What the message and interaction handlers share. */
@@ -11,11 +10,6 @@ export interface DiscordContext {
   editIntervalMs: number;
   /** Aborted when the shutdown deadline passes, so answers still streaming end with a short message. */
   stopping: AbortSignal;
-  /**
-   * The engine's access rules, for the one reply the adapter writes without asking the engine
-   * (the note on a message that holds only attachments).
-   */
-  access: AccessPolicy;
 }
 
 /** The name people see: server nickname, then global display name, then username. */

@@ -1,6 +1,6 @@
 import { type Message, MessageReferenceType } from "discord.js";
 import { LRUCache } from "lru-cache";
-import type { ConversationAddress } from "../../src/conversation/turn.ts";
+import type { ConversationAddress } from "../../src/index.ts";
 
 /** Thread id of the one conversation a DM holds. */
 export const DM_THREAD = "dm";

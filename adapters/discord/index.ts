@@ -1,5 +1,4 @@
-import type { AdapterServices } from "../../src/adapter.ts";
-import type { Config } from "../../src/config/config.ts";
+import type { AdapterServices, Config, PlatformAdapter } from "../../src/index.ts";
 import { DiscordAdapter, type DiscordAdapterOptions } from "./adapter.ts";
 
 export { DiscordStartError } from "./errors.ts";
@@ -18,3 +17,10 @@ export function createDiscordAdapter(
 ): DiscordAdapter {
   return new DiscordAdapter(services, options);
 }
+
+export const discordPlatform: PlatformAdapter = {
+  name: "Discord",
+  credentials: "DISCORD_TOKEN",
+  isConfigured: isDiscordConfigured,
+  create: (services) => createDiscordAdapter(services),
+};

@@ -1,6 +1,5 @@
 import { type ChatInputCommandInteraction, type Interaction, MessageFlags } from "discord.js";
-import type { ConversationAddress, InboundTurn } from "../../src/conversation/turn.ts";
-import { showText, streamAnswer } from "./answer.ts";
+import { type ConversationAddress, deliverAnswer, type InboundTurn, showText } from "../../src/index.ts";
 import { ASK_OPTIONS, COMMAND_NAMES, HELP_COMMAND_NAMES, isCommandName } from "./commands.ts";
 import { parseConfigRequest } from "./config-command.ts";
 import { type DiscordContext, displayName } from "./context.ts";
@@ -67,14 +66,15 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       );
       logger.debug({ interactionId: interaction.id, text }, "discord: question text");
       const address = isPrivateAsk && !isDirectMessage ? privateAddress(shared, interaction.user.id) : shared;
-      const ids = await streamAnswer(engine, turnAt(address, text), surface, {
+      const delivery = await deliverAnswer(engine, turnAt(address, text), surface, {
         editIntervalMs: ctx.editIntervalMs,
+        pendingDelayMs: 0,
         stopping: ctx.stopping,
-        typing: false,
-        ...(ephemeral ? {} : { showRefusal: (refusal: string) => surface.showPrivately(refusal) }),
+        logger,
       });
+      if (delivery.outcome === "not-posted") throw delivery.error;
       // Nobody can reply to an ephemeral message; public answers continue the channel's conversation.
-      if (!ephemeral) for (const id of ids) ctx.memory.remember(id, address.threadId);
+      if (!ephemeral) for (const id of delivery.messageIds) ctx.memory.remember(id, address.threadId);
       return;
     }
     case COMMAND_NAMES.reset: {

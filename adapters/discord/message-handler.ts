@@ -5,9 +5,12 @@ import {
   type PermissionsBitField,
   type SendableChannels,
 } from "discord.js";
-import type { ConversationAddress, InboundTurn } from "../../src/conversation/turn.ts";
-import { translate } from "../../src/i18n/translate.ts";
-import { showText, streamAnswer } from "./answer.ts";
+import {
+  type ConversationAddress,
+  deliverAnswer,
+  type InboundTurn,
+  type TurnAttachment,
+} from "../../src/index.ts";
 import { type DiscordContext, displayName } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
 import { describeError } from "./errors.ts";
@@ -84,7 +87,8 @@ async function planAnswer(
   const canOpenThread =
     (guildChannel.type === ChannelType.GuildText || guildChannel.type === ChannelType.GuildAnnouncement) &&
     (permissions?.has(PermissionFlagsBits.CreatePublicThreads) ?? true);
-  if (ctx.services.config.DISCORD_AUTO_THREAD && trigger === "mention" && canOpenThread) {
+  // A bare file gets a one-line note: not worth a thread of its own.
+  if (ctx.services.config.DISCORD_AUTO_THREAD && trigger === "mention" && text !== "" && canOpenThread) {
     try {
       const thread = await message.startThread({
         name: threadName(text, `Question from ${message.author.username}`),
@@ -112,36 +116,13 @@ async function planAnswer(
   };
 }
 
-/** Where a message would be answered, for the access check of a message the engine never sees. */
-function addressOf(message: Message): ConversationAddress {
-  const channel = message.channel;
-  if (!message.inGuild()) return dmAddress(channel.id);
-  if (channel.isThread()) return threadAddress(message.guildId, channel.parentId, channel.id);
-  return channelAddress(message.guildId, channel.id, message.id);
-}
-
-/**
- * A message with attachments and no text: nothing for the model, but a person who sent a picture
- * deserves to hear it was not read. Refused askers hear nothing in channels (as for any refused
- * message) and the short refusal in DMs; the engine is not asked, so no upstream call is made.
- */
-async function answerAttachmentsOnly(
-  ctx: DiscordContext,
-  message: Message,
-  turn: InboundTurn,
-  replyMode: ChannelReplyMode,
-): Promise<void> {
-  const locale = turn.locale ?? ctx.services.config.BOT_LOCALE;
-  const verdict = ctx.access.check(turn);
-  if (!verdict.allowed && !turn.isDirectMessage) return;
-  const text = verdict.allowed
-    ? translate(locale, "note.unsupported_attachment")
-    : translate(locale, `error.${verdict.reason}`);
-  ctx.services.logger.info(
-    { channelId: message.channelId, messageId: message.id, refused: !verdict.allowed },
-    "discord: attachments without a question",
-  );
-  await showText(new ChannelSurface(message.channel as SendableChannels, replyMode), text);
+/** The files of a message as the engine sees them. */
+function attachmentsOf(message: Message): TurnAttachment[] {
+  return [...message.attachments.values()].map((file) => ({
+    name: file.name,
+    ...(file.contentType ? { contentType: file.contentType } : {}),
+    sizeBytes: file.size,
+  }));
 }
 
 /** Answers a message if it is for the bot: DMs, mentions, replies to the bot, threads it is in. */
@@ -173,23 +154,16 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
   // After the cheap checks: a redelivered message (gateway resume) is answered once.
   if (!(await dedupe.firstSeen(`discord:msg:${message.id}`))) return;
 
-  const person = {
+  const plan = await planAnswer(ctx, message, trigger, text, permissions);
+  const turn: InboundTurn = {
+    ...plan.address,
     userId: message.author.id,
     userName: displayName(message.author, message.member),
     text,
     isDirectMessage: trigger === "dm",
     ...messageFacts(message),
+    ...(hasAttachments ? { attachments: attachmentsOf(message) } : {}),
   };
-  if (text === "" && hasAttachments) {
-    const canReply = permissions?.has(PermissionFlagsBits.ReadMessageHistory) ?? true;
-    const mode: ChannelReplyMode =
-      canReply && message.inGuild() ? { kind: "reply", question: message } : { kind: "send" };
-    await answerAttachmentsOnly(ctx, message, { ...addressOf(message), ...person }, mode);
-    return;
-  }
-
-  const plan = await planAnswer(ctx, message, trigger, text, permissions);
-  const turn: InboundTurn = { ...plan.address, ...person };
   logger.info(
     { guildId: message.guildId, channelId: message.channelId, messageId: message.id, trigger },
     "discord: answering a message",
@@ -198,16 +172,12 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
 
   const rememberAs = plan.rememberAs;
   const onPost = rememberAs ? (id: string) => ctx.memory.remember(id, rememberAs) : undefined;
-  const locale = turn.locale ?? ctx.services.config.BOT_LOCALE;
-  await streamAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
+  const delivery = await deliverAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
     editIntervalMs: ctx.editIntervalMs,
+    pendingDelayMs: 0,
     stopping: ctx.stopping,
-    typing: true,
-    ...(hasAttachments ? { note: translate(locale, "note.unsupported_attachment") } : {}),
-    onTypingError: (error) =>
-      logger.debug(
-        { channelId: plan.channel.id, error: describeError(error) },
-        "discord: typing indicator failed",
-      ),
+    logger,
   });
+  // Discord refused the answer: the adapter logs it with the channel, as any failed handler.
+  if (delivery.outcome === "not-posted") throw delivery.error;
 }

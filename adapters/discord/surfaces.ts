@@ -5,7 +5,10 @@ import {
   MessageFlags,
   type SendableChannels,
 } from "discord.js";
-import type { ReplySurface } from "./streaming-reply.ts";
+import type { ReplySurface } from "../../src/index.ts";
+
+/** Discord's limit on message content. */
+export const DISCORD_MESSAGE_LIMIT = 2000;
 
 /**
  * Mentions in anything the bot writes notify nobody: model output and echoed user text may contain
@@ -25,6 +28,8 @@ export type ChannelReplyMode =
 
 /** An answer shown as channel messages: the reply, then further parts as plain messages. */
 export class ChannelSurface implements ReplySurface {
+  readonly messageLimit = DISCORD_MESSAGE_LIMIT;
+  readonly pending = "typing";
   private readonly posted = new Map<string, Message>();
 
   constructor(
@@ -70,13 +75,14 @@ export class ChannelSurface implements ReplySurface {
  * further parts are follow-ups with the same visibility.
  */
 export class InteractionSurface implements ReplySurface {
+  readonly messageLimit = DISCORD_MESSAGE_LIMIT;
+  /** The deferred response already shows "thinking…". */
+  readonly pending = "none";
+
   constructor(
     private readonly interaction: ChatInputCommandInteraction,
     private readonly ephemeral: boolean,
   ) {}
-
-  /** The deferred response already shows "thinking…". */
-  async showTyping(): Promise<void> {}
 
   async post(index: number, content: string): Promise<string> {
     if (index === 0) {
@@ -108,8 +114,14 @@ export class InteractionSurface implements ReplySurface {
     await this.interaction.deleteReply();
   }
 
-  /** A short text only the user who ran the command sees (after `withdraw`, in place of the answer). */
-  async showPrivately(content: string): Promise<void> {
+  /**
+   * A short text only the user who ran the command sees, in place of a public answer (after
+   * `withdraw`: a follow-up to a response still deferred would replace it). An ephemeral response
+   * is private already, so the text is shown there.
+   */
+  async showPrivately(content: string): Promise<boolean> {
+    if (this.ephemeral) return false;
     await this.interaction.followUp({ content, allowedMentions: noPings(), flags: MessageFlags.Ephemeral });
+    return true;
   }
 }

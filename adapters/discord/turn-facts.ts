@@ -6,7 +6,7 @@ import {
   PermissionFlagsBits,
   type PermissionsBitField,
 } from "discord.js";
-import type { InboundTurn } from "../../src/conversation/turn.ts";
+import type { InboundTurn } from "../../src/index.ts";
 
 /** What governance needs to know about the person behind a turn, beyond ids and text. */
 export type TurnFacts = Pick<InboundTurn, "origin" | "roleIds" | "isAdmin" | "locale">;

@@ -1,5 +1,5 @@
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
-import type { Logger } from "../../src/observability/logger.ts";
+import type { Logger } from "../../src/index.ts";
 import { errorSummary } from "./errors.ts";
 
 type Method = "debug" | "info" | "warn" | "error";

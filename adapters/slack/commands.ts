@@ -1,10 +1,14 @@
 import type { App, RespondFn, SlashCommand } from "@slack/bolt";
-import type { Config } from "../../src/config/config.ts";
-import type { InboundTurn } from "../../src/conversation/turn.ts";
-import type { EngineCommand, EngineResult } from "../../src/engine/events.ts";
-import type { CommandNames, CommandOptions } from "../../src/engine/types.ts";
-import { translate } from "../../src/i18n/translate.ts";
-import { answerTurn } from "./answer.ts";
+import type {
+  CommandNames,
+  CommandOptions,
+  Config,
+  EngineCommand,
+  EngineResult,
+  InboundTurn,
+} from "../../src/index.ts";
+import { translate } from "../../src/index.ts";
+import { answerInSlack } from "./answer.ts";
 import { parseConfigText } from "./config-command.ts";
 import type { SlackHandlerContext } from "./context.ts";
 import { errorSummary, slackErrorCode } from "./errors.ts";
@@ -102,7 +106,7 @@ async function engineCommandReply(
 /** The ack must leave within 3 s: only a cached locale is used, never a users.info call. */
 function thinkingText(context: SlackHandlerContext, command: SlashCommand): string {
   const locale = context.directory.cached(command.team_id, command.user_id)?.locale;
-  return escapeMrkdwn(translate(locale ?? context.services.config.BOT_LOCALE, "thinking"));
+  return escapeMrkdwn(translate(context.services.engine.localeOf({ locale }), "thinking"));
 }
 
 async function commandTurn(
@@ -145,12 +149,13 @@ async function ask(
       const threadTs = turn.isDirectMessage ? undefined : questionTs;
       if (threadTs) context.answeredThreads.remember(command.team_id, command.channel_id, threadTs);
       const threadTurn = { ...turn, threadId: threadTs ?? DM_MAIN_THREAD };
-      await answerTurn(
-        context.answer,
+      await answerInSlack(
+        context.replies,
+        context.services,
         threadTurn,
         { channelId: command.channel_id, threadTs },
         context.signal,
-        { showRefusal: (result) => refuseInPrivate(context, command, questionTs, result, respond) },
+        (text) => refuseInPrivate(context, command, questionTs, text, respond),
       );
       return;
     }
@@ -166,13 +171,13 @@ async function refuseInPrivate(
   context: SlackHandlerContext,
   command: SlashCommand,
   questionTs: string,
-  result: EngineResult,
+  text: string,
   respond: RespondFn,
 ): Promise<boolean> {
   try {
     await respond({
       response_type: "ephemeral",
-      text: markdownToMrkdwn(result.text),
+      text: markdownToMrkdwn(text),
       replace_original: false,
     });
   } catch (error) {
@@ -194,8 +199,8 @@ async function answerPrivately(context: SlackHandlerContext, turn: InboundTurn, 
   for await (const event of context.services.engine.ask(turn, { signal: context.signal })) {
     if (event.type === "final") final = event.result;
   }
-  if (!final || final.failure?.silent) return;
-  const parts = renderAnswerParts(final.text, context.answer.partLimit);
+  if (!final || final.failure?.audience === "nobody") return;
+  const parts = renderAnswerParts(final.text, context.replies.partLimit);
   const sent = parts.slice(0, MAX_RESPONSES);
   if (parts.length > MAX_RESPONSES) sent[MAX_RESPONSES - 1] = `${sent[MAX_RESPONSES - 1]}\n…`;
   for (const part of sent) await respond({ response_type: "ephemeral", text: part, replace_original: false });

@@ -1,5 +1,4 @@
-import type { SettingName } from "../../src/engine/settings-command.ts";
-import type { SettingsRequest } from "../../src/engine/types.ts";
+import type { SettingName, SettingsRequest } from "../../src/index.ts";
 
 type Scope = SettingsRequest["scope"];
 type Action = SettingsRequest["action"];

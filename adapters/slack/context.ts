@@ -1,5 +1,5 @@
-import type { AdapterServices } from "../../src/adapter.ts";
-import type { AnswerDependencies } from "./answer.ts";
+import type { AdapterServices } from "../../src/index.ts";
+import type { SlackReplySettings } from "./answer.ts";
 import type { SlackMessenger } from "./messenger.ts";
 import type { AnsweredThreads } from "./thread-memory.ts";
 import type { SlackUserDirectory } from "./user-directory.ts";
@@ -11,7 +11,7 @@ export interface SlackHandlerContext {
   directory: SlackUserDirectory;
   messenger: SlackMessenger;
   answeredThreads: AnsweredThreads;
-  answer: AnswerDependencies;
+  replies: SlackReplySettings;
   /** Aborted when the adapter stops, so that running answers end promptly. */
   signal: AbortSignal;
   /** Runs work after the ack, so that stop() can wait for it; never rejects. */

@@ -1,6 +1,5 @@
 import type { App } from "@slack/bolt";
-import { translate } from "../../src/i18n/translate.ts";
-import { answerTurn } from "./answer.ts";
+import { answerInSlack } from "./answer.ts";
 import type { SlackHandlerContext } from "./context.ts";
 import { errorSummary } from "./errors.ts";
 import { routeEvent, type SlackMessageEvent } from "./routing.ts";
@@ -47,16 +46,12 @@ export async function handleMessageEvent(
   context.runDetached("slack event", async () => {
     const turn = await buildTurn({ ...route, teamId, origin: "message" }, context.directory, botUserId);
     services.logger.debug({ channel: route.channelId, text: turn.text }, "slack question");
-    // Files are not read: the text is answered with a note saying so, a bare file gets the note alone.
-    const note = route.hasAttachments
-      ? translate(turn.locale ?? services.config.BOT_LOCALE, "note.unsupported_attachment")
-      : undefined;
-    await answerTurn(
-      context.answer,
+    await answerInSlack(
+      context.replies,
+      services,
       turn,
       { channelId: route.channelId, threadTs: route.replyThreadTs },
       context.signal,
-      note ? { note } : {},
     );
   });
 }

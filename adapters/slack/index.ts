@@ -3,12 +3,10 @@ import type { Server } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import type { App, CustomRoute, webApi } from "@slack/bolt";
 import { webApi as slackWebApi } from "@slack/bolt";
-import type { Adapter, AdapterServices } from "../../src/adapter.ts";
-import type { Config } from "../../src/config/config.ts";
-import { healthRoutes } from "../../src/observability/health-server.ts";
-import type { AnswerDependencies } from "./answer.ts";
+import type { Adapter, AdapterServices, Config, PlatformAdapter, TimerClock } from "../../src/index.ts";
+import { healthRoutes } from "../../src/index.ts";
+import type { SlackReplySettings } from "./answer.ts";
 import { createBoltApp, type SlackMode } from "./app.ts";
-import type { Clock } from "./clock.ts";
 import { registerCommands } from "./commands.ts";
 import type { SlackHandlerContext } from "./context.ts";
 import {
@@ -34,6 +32,13 @@ export function isSlackConfigured(config: Config): boolean {
   return Boolean(config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN));
 }
 
+export const slackPlatform: PlatformAdapter = {
+  name: "Slack",
+  credentials: "SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)",
+  isConfigured: isSlackConfigured,
+  create: (services) => createSlackAdapter(services),
+};
+
 export interface SlackAdapterOptions {
   /** Overrides config.PORT; 0 picks a free port (tests). */
   port?: number;
@@ -44,7 +49,7 @@ export interface SlackAdapterOptions {
   /** Overrides config.SLACK_UPDATE_INTERVAL_MS. */
   updateIntervalMs?: number;
   partLimit?: number;
-  clock?: Clock;
+  clock?: TimerClock;
   /** How long an answer may take before the placeholder shows; 0 shows it at once. */
   placeholderDelayMs?: number;
   retryConfig?: webApi.RetryOptions;
@@ -172,11 +177,8 @@ export function createSlackAdapter(
     });
     const messenger = new WebClientMessenger(client);
     noticeMessenger = messenger;
-    const answer: AnswerDependencies = {
-      engine: services.engine,
+    const replies: SlackReplySettings = {
       messenger,
-      logger,
-      defaultLocale: config.BOT_LOCALE,
       updateIntervalMs: options.updateIntervalMs ?? config.SLACK_UPDATE_INTERVAL_MS,
       ...(options.partLimit ? { partLimit: options.partLimit } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
@@ -188,7 +190,7 @@ export function createSlackAdapter(
       directory: new SlackUserDirectory(client, logger),
       messenger,
       answeredThreads: new AnsweredThreads(),
-      answer,
+      replies,
       signal: stopping.signal,
       runDetached,
     };

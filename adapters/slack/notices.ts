@@ -1,5 +1,4 @@
-import type { EngineNotice } from "../../src/engine/turn-recorder.ts";
-import type { Logger } from "../../src/observability/logger.ts";
+import type { EngineNotice, Logger } from "../../src/index.ts";
 import { errorSummary } from "./errors.ts";
 import { escapeMrkdwn } from "./escape.ts";
 import type { SlackMessenger } from "./messenger.ts";

@@ -1,3 +1,4 @@
+import type { TurnAttachment } from "../../src/index.ts";
 import { mentionsUser } from "./inbound-text.ts";
 
 /** The fields of an `app_mention` or `message` event that decide whether and where to answer. */
@@ -34,8 +35,8 @@ export interface Route {
   /** Where the answer goes; undefined posts at the top level (a DM's own level). */
   replyThreadTs: string | undefined;
   isDirectMessage: boolean;
-  /** The message carries files, which the bot cannot read. */
-  hasAttachments: boolean;
+  /** Files shared with the message, as Slack describes them. */
+  attachments: TurnAttachment[];
 }
 
 /** Human-written messages only: edits, deletions, joins and bot posts all arrive as subtypes. */
@@ -54,7 +55,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
   if (!user || !ts || !channel) return undefined;
   if (event.bot_id || user === context.botUserId || !humanSubtypes.has(event.subtype)) return undefined;
   const text = event.text ?? "";
-  const hasAttachments = Array.isArray(event.files) && event.files.length > 0;
+  const attachments = attachmentsOf(event.files);
   const isReply = event.thread_ts !== undefined && event.thread_ts !== ts;
   const isDirectMessage =
     event.channel_type === "im" || (event.type === "app_mention" && channel.startsWith("D"));
@@ -69,7 +70,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
       threadId: root,
       replyThreadTs: root,
       isDirectMessage: false,
-      hasAttachments,
+      attachments,
     };
   }
   if (event.type !== "message") return undefined;
@@ -83,7 +84,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
       threadId: root ?? DM_MAIN_THREAD,
       replyThreadTs: root,
       isDirectMessage: true,
-      hasAttachments,
+      attachments,
     };
   }
   if (context.replyInThreads !== "all" || !isReply || !event.thread_ts) return undefined;
@@ -96,6 +97,19 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
     threadId: event.thread_ts,
     replyThreadTs: event.thread_ts,
     isDirectMessage: false,
-    hasAttachments,
+    attachments,
   };
+}
+
+/** Slack file objects (`name`, `mimetype`, `size`); anything unreadable is still a file. */
+function attachmentsOf(files: unknown[] | undefined): TurnAttachment[] {
+  if (!Array.isArray(files)) return [];
+  return files.map((file) => {
+    const { name, mimetype, size } = (file ?? {}) as { name?: unknown; mimetype?: unknown; size?: unknown };
+    return {
+      name: typeof name === "string" ? name : "file",
+      ...(typeof mimetype === "string" ? { contentType: mimetype } : {}),
+      ...(typeof size === "number" ? { sizeBytes: size } : {}),
+    };
+  });
 }

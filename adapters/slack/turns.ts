@@ -1,4 +1,4 @@
-import type { InboundTurn } from "../../src/conversation/turn.ts";
+import type { InboundTurn, TurnAttachment } from "../../src/index.ts";
 import { mentionedUserIds, slackTextToPlain } from "./inbound-text.ts";
 import type { SlackUserDirectory } from "./user-directory.ts";
 
@@ -11,6 +11,7 @@ export interface TurnSource {
   text: string;
   isDirectMessage: boolean;
   origin: "message" | "command";
+  attachments?: readonly TurnAttachment[];
 }
 
 /** Normalizes a Slack message into an engine turn: readable names, the bot's mention gone. */
@@ -35,6 +36,7 @@ export async function buildTurn(
     isDirectMessage: source.isDirectMessage,
     origin: source.origin,
     isAdmin: author.isAdmin,
+    ...(source.attachments?.length ? { attachments: source.attachments } : {}),
     ...(author.locale ? { locale: author.locale } : {}),
   };
 }

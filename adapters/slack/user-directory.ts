@@ -1,6 +1,6 @@
 import type { webApi } from "@slack/bolt";
 import { LRUCache } from "lru-cache";
-import type { Logger } from "../../src/observability/logger.ts";
+import type { Logger } from "../../src/index.ts";
 import { errorSummary } from "./errors.ts";
 
 export interface SlackUserProfile {

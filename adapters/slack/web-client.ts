@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import type { Logger } from "../../src/observability/logger.ts";
+import type { Logger } from "../../src/index.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
 import { SlackAuthError, SlackStartError, slackErrorCode, tokenErrorCodes } from "./errors.ts";
 

@@ -1,5 +1,5 @@
 import OpenAI, { APIError } from "openai";
-import type { ServiceOverrides } from "../../src/bot/services.ts";
+import type { ServiceOverrides } from "../../src/services.ts";
 import { askTimed, BENCH_API_KEY, benchTurn, createBenchBot } from "../support/bot.ts";
 
 /** How a burst ended for one client: failures are questions the user never got an answer to. */

@@ -1,6 +1,6 @@
-import type { BotServices } from "../../src/bot/services.ts";
 import type { MemoryHistoryStore } from "../../src/conversation/history-store.ts";
 import { conversationKey } from "../../src/conversation/turn.ts";
+import type { BotServices } from "../../src/services.ts";
 import { askTimed, benchTurn, createBenchBot } from "../support/bot.ts";
 import { seededRandom } from "../support/random.ts";
 import { englishText, mixedText, utf8Bytes } from "../support/text.ts";

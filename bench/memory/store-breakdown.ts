@@ -1,5 +1,5 @@
 import { clearMergeCache } from "gpt-tokenizer";
-import type { StateStores } from "../../src/bot/services.ts";
+import type { StateStores } from "../../src/services.ts";
 import { settledHeapBytes } from "./heap.ts";
 
 interface Clearable {

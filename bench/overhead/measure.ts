@@ -1,7 +1,7 @@
-import { createMemoryStores } from "../../src/bot/services.ts";
 import { answerCacheKey } from "../../src/cache/cache-key.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../../src/config/variables/core.ts";
 import { systemClock } from "../../src/llm/clock.ts";
+import { createMemoryStores } from "../../src/services.ts";
 import { createBenchBot } from "../support/bot.ts";
 import { startChildFake } from "../support/child-fake.ts";
 import type { Section } from "../support/markdown.ts";

@@ -1,9 +1,9 @@
 import OpenAI from "openai";
-import type { BotServices } from "../../src/bot/services.ts";
 import { DEFAULT_SYSTEM_PROMPT } from "../../src/config/variables/core.ts";
 import type { HistoryPair, HistoryStore } from "../../src/conversation/history-store.ts";
 import { TokenCounter } from "../../src/conversation/token-counter.ts";
 import { conversationKey } from "../../src/conversation/turn.ts";
+import type { BotServices } from "../../src/services.ts";
 import { askTimed, BENCH_API_KEY, benchTurn } from "../support/bot.ts";
 import { seededRandom } from "../support/random.ts";
 import { englishText, mixedText } from "../support/text.ts";

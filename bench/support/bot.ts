@@ -1,9 +1,9 @@
-import { type BotServices, createServices, type ServiceOverrides } from "../../src/bot/services.ts";
 import { parseConfig } from "../../src/config/config.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
 import type { EngineResult } from "../../src/engine/events.ts";
 import type { ConversationEngine } from "../../src/engine/types.ts";
 import { silentLogger } from "../../src/observability/logger.ts";
+import { type BotServices, createServices, type ServiceOverrides } from "../../src/services.ts";
 
 /** A key the fakes accept; never a real one. */
 export const BENCH_API_KEY = "sk-bench-not-a-real-key";

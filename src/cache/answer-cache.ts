@@ -1,5 +1,4 @@
-import type { FinishReason } from "../engine/events.ts";
-import type { TokenUsage } from "../llm/types.ts";
+import type { FinishReason, TokenUsage } from "../llm/types.ts";
 
 export interface CachedAnswer {
   text: string;

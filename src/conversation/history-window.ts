@@ -20,9 +20,12 @@ export interface BuiltWindow {
   question: string;
   questionTokens: number;
   questionTruncated: boolean;
-  /** The layered system prompt was cut to half the window. */
-  systemTruncated: boolean;
   pairsUsed: number;
+}
+
+/** Whole question-and-answer pairs in a window of `maxMessages` history messages (two per pair). */
+export function pairsForMessages(maxMessages: number): number {
+  return Math.floor(maxMessages / 2);
 }
 
 /**
@@ -37,7 +40,7 @@ export class HistoryWindow {
 
   /** How many pairs to read from the store at most. */
   get maxPairs(): number {
-    return Math.floor(this.limits.maxMessages / 2);
+    return pairsForMessages(this.limits.maxMessages);
   }
 
   build(
@@ -95,7 +98,6 @@ export class HistoryWindow {
       question: sentQuestion,
       questionTokens,
       questionTruncated,
-      systemTruncated,
       pairsUsed: chosen.length,
     };
   }

@@ -24,6 +24,16 @@ export interface InboundTurn {
   roleIds?: readonly string[];
   /** The platform says this user administers the workspace (Manage Server, Slack admin/owner). */
   isAdmin?: boolean;
+  /** Files sent with the message; the engine decides what becomes of them. */
+  attachments?: readonly TurnAttachment[];
+}
+
+/** A file that came with a message, as the platform describes it; nothing is downloaded yet. */
+export interface TurnAttachment {
+  name: string;
+  /** MIME type as the platform reports it (not trusted: the bytes decide once files are read). */
+  contentType?: string;
+  sizeBytes?: number;
 }
 
 /** The parts of a turn that identify its conversation. */

@@ -1,26 +1,11 @@
-import type { HistoryStore } from "../conversation/history-store.ts";
-import type { SettingsStore } from "../conversation/settings-store.ts";
 import { channelScope, resolveSettings, workspaceScope } from "../conversation/system-prompt.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
-import type { Governance } from "../governance/governance.ts";
-import { translate } from "../i18n/translate.ts";
-import type { UsageStore } from "../usage/usage-store.ts";
-import type { EngineDefaults } from "./engine.ts";
+import { resolveLocale, translate } from "../i18n/translate.ts";
+import type { CommandContext } from "./command-context.ts";
 import type { EngineCommand, EngineResult } from "./events.ts";
-import type { KeyedSerialQueue } from "./keyed-serial-queue.ts";
 import { applySettingsRequest } from "./settings-command.ts";
 import type { CommandNames, CommandOptions } from "./types.ts";
 import { usageReport } from "./usage-report.ts";
-
-export interface CommandContext {
-  history: HistoryStore;
-  usage: UsageStore;
-  settings: SettingsStore;
-  defaults: EngineDefaults;
-  order: KeyedSerialQueue;
-  governance: Governance | undefined;
-  now: () => number;
-}
 
 export const defaultCommandNames: CommandNames = {
   ask: "/ask",
@@ -36,14 +21,15 @@ export async function runCommand(
   options: CommandOptions,
   context: CommandContext,
 ): Promise<EngineResult> {
-  const locale = turn.locale ?? context.defaults.locale;
+  const locale = resolveLocale(turn.locale, context.defaults.locale);
   const done = (text: string, failed = false): EngineResult => ({
     text,
     usage: undefined,
     cached: false,
     finishReason: "stop",
     command,
-    ...(failed ? { failure: { code: "not_admin", message: text } } : {}),
+    locale,
+    ...(failed ? { failure: { code: "not_admin", message: text, audience: "asker" } } : {}),
   });
   switch (command) {
     case "reset": {

@@ -1,5 +1,5 @@
 import type { AnswerCache, CachedAnswer } from "../cache/answer-cache.ts";
-import { answerCacheKey, type CacheScope, scopeOf } from "../cache/cache-key.ts";
+import { answerCacheKey, scopeOf } from "../cache/cache-key.ts";
 import type { HistoryStore } from "../conversation/history-store.ts";
 import type { HistoryWindow } from "../conversation/history-window.ts";
 import type { SettingsStore } from "../conversation/settings-store.ts";
@@ -7,7 +7,7 @@ import { resolveSettings } from "../conversation/system-prompt.ts";
 import type { TokenCounter } from "../conversation/token-counter.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
 import type { Governance } from "../governance/governance.ts";
-import { translate } from "../i18n/translate.ts";
+import { resolveLocale, translate } from "../i18n/translate.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -18,6 +18,7 @@ import type {
   EngineCommand,
   EngineEvent,
   EngineResult,
+  FailureAudience,
   FinishReason,
   UserFacingErrorCode,
 } from "./events.ts";
@@ -26,18 +27,9 @@ import { type EngineNotice, TurnRecorder } from "./turn-recorder.ts";
 
 export type { EngineNotice };
 
-import type { AskOptions, CommandOptions, ConversationEngine } from "./types.ts";
+import type { AskOptions, CommandOptions, ConversationEngine, EngineDefaults } from "./types.ts";
 
-export interface EngineDefaults {
-  systemPrompt: string;
-  model: string;
-  temperature: number | undefined;
-  topP: number | undefined;
-  maxTokens: number;
-  cacheScope: CacheScope;
-  /** Locale of the bot's own texts when a turn carries none. */
-  locale: string;
-}
+export type { EngineDefaults };
 
 /** Hooks for metrics; every method optional so tests and the console need none. */
 export interface EngineObserver {
@@ -92,7 +84,7 @@ export class Engine implements ConversationEngine {
       if (!finished) {
         finished = true;
         this.deps.observer?.answered?.({ cache: "bypass", failure: "internal" });
-        yield failure(turn.locale ?? this.deps.defaults.locale, "internal");
+        yield failure(this.localeOf(turn), "internal");
       }
     } finally {
       // The adapter stopped reading (the platform refused the answer): count it, it was not answered.
@@ -113,6 +105,10 @@ export class Engine implements ConversationEngine {
     });
   }
 
+  localeOf(turn: Pick<InboundTurn, "locale">): string {
+    return resolveLocale(turn.locale, this.deps.defaults.locale);
+  }
+
   /** Budget warnings and similar notices for operators. */
   onNotice(listener: (notice: EngineNotice) => void): void {
     this.recorder.onNotice(listener);
@@ -120,7 +116,7 @@ export class Engine implements ConversationEngine {
 
   private async *answer(turn: InboundTurn, key: string, options: AskOptions): AsyncGenerator<EngineEvent> {
     const { deps } = this;
-    const locale = turn.locale ?? deps.defaults.locale;
+    const locale = this.localeOf(turn);
     const question = turn.text.trim();
     // Zero-width characters alone are no question; they stay in a real one, as written.
     const blank = question.replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim() === "";
@@ -133,7 +129,18 @@ export class Engine implements ConversationEngine {
         { code: refusal.code, user: turn.userId, channel: turn.channelId },
         "question refused",
       );
-      yield failure(locale, refusal.code, refusal.params, refusal.silent);
+      yield failure(locale, refusal.code, refusal.params, refusal.silent ? "nobody" : "asker");
+      return;
+    }
+    // Files are not read yet: a question is answered with a note saying so, a bare file gets the note.
+    const attachmentNote =
+      (turn.attachments?.length ?? 0) > 0 ? translate(locale, "note.unsupported_attachment") : undefined;
+    if (blank && attachmentNote) {
+      deps.logger.info({ user: turn.userId, channel: turn.channelId }, "attachments without a question");
+      yield {
+        type: "final",
+        result: { text: attachmentNote, usage: undefined, cached: false, finishReason: "stop", locale },
+      };
       return;
     }
     if (blank) {
@@ -228,10 +235,19 @@ export class Engine implements ConversationEngine {
       deps.logger.error({ err: errorText(error), conversation: key }, "could not record an answered turn");
     }
     deps.observer?.answered?.({ cache: outcome });
-    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
+    const notes = [
+      ...(answer.finishReason === "interrupted" ? [translate(locale, "note.interrupted")] : []),
+      ...(attachmentNote ? [`_${attachmentNote}_`] : []),
+    ];
     yield {
       type: "final",
-      result: { text: answer.text + note, usage, cached: fromCache, finishReason: answer.finishReason },
+      result: {
+        text: [answer.text, ...notes].join("\n\n"),
+        usage,
+        cached: fromCache,
+        finishReason: answer.finishReason,
+        locale,
+      },
     };
   }
 
@@ -273,7 +289,7 @@ function failure(
   locale: string,
   code: UserFacingErrorCode,
   params: Record<string, string> = {},
-  silent = false,
+  audience: FailureAudience = "everyone",
 ): EngineEvent {
   const message = translate(locale, `error.${code}`, params);
   return {
@@ -283,7 +299,8 @@ function failure(
       usage: undefined,
       cached: false,
       finishReason: "unknown",
-      failure: silent ? { code, message, silent } : { code, message },
+      failure: { code, message, audience },
+      locale,
     },
   };
 }

@@ -1,31 +1,21 @@
-import type { TokenUsage } from "../llm/types.ts";
+import type { UserFacingErrorCode } from "../i18n/user-facing-error.ts";
+import type { FinishReason, TokenUsage } from "../llm/types.ts";
 
-/** Why an answer ended; "interrupted" means the stream broke after text had reached the user. */
-export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "unknown";
+export type { FinishReason, UserFacingErrorCode };
+
+/**
+ * Who may see a failure. everyone: shown where the answer would have been. asker: about the asker
+ * (access, rate, budget), so shown to them alone where the platform can, else in place. nobody:
+ * post nothing (a refused message in a channel is ignored, not answered).
+ */
+export type FailureAudience = "everyone" | "asker" | "nobody";
 
 /** A short, fixed, localized text the user sees instead of an answer. */
 export interface EngineFailure {
   code: UserFacingErrorCode;
   message: string;
-  /** Post nothing: a refused message in a channel is ignored, not answered. */
-  silent?: boolean;
+  audience: FailureAudience;
 }
-
-export type UserFacingErrorCode =
-  | "rate_limited"
-  | "quota_exhausted"
-  | "misconfigured"
-  | "timed_out"
-  | "too_long"
-  | "unavailable"
-  | "empty_question"
-  | "internal"
-  | "access_denied"
-  | "dms_disabled"
-  | "user_budget"
-  | "workspace_budget"
-  | "slow_down"
-  | "not_admin";
 
 export interface EngineResult {
   /** The full text to show: the answer, a command's output, or the failure message. */
@@ -37,6 +27,8 @@ export interface EngineResult {
   failure?: EngineFailure;
   /** True for command output (reset/help/usage), which adapters may show privately. */
   command?: EngineCommand;
+  /** The catalog locale the texts are in, for anything the adapter adds around them. */
+  locale: string;
 }
 
 export type EngineCommand = "reset" | "help" | "usage" | "config";

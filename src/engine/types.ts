@@ -1,8 +1,20 @@
+import type { CacheScope } from "../cache/cache-key.ts";
 import type { InboundTurn } from "../conversation/turn.ts";
 import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
 import type { SettingsRequest } from "./settings-command.ts";
 
 export type { SettingsRequest };
+
+export interface EngineDefaults {
+  systemPrompt: string;
+  model: string;
+  temperature: number | undefined;
+  topP: number | undefined;
+  maxTokens: number;
+  cacheScope: CacheScope;
+  /** Locale of the bot's own texts when a turn carries none. */
+  locale: string;
+}
 
 /** How the platform spells its commands, for the help text. */
 export interface CommandNames {
@@ -31,6 +43,8 @@ export interface AskOptions {
 export interface ConversationEngine {
   /** Streams the answer to `turn` (deltas, then one final). Turns of one conversation run in order. */
   ask(turn: InboundTurn, options?: AskOptions): AsyncIterable<EngineEvent>;
+  /** The catalog locale of the bot's own texts to this person (the turn's, else BOT_LOCALE). */
+  localeOf(turn: Pick<InboundTurn, "locale">): string;
   /** reset / help / usage for the turn's conversation and user. */
   command(command: EngineCommand, turn: InboundTurn, options?: CommandOptions): Promise<EngineResult>;
 }

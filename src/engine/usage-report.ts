@@ -3,7 +3,7 @@ import { formatUsd } from "../governance/pricing.ts";
 import { translate } from "../i18n/translate.ts";
 import { dayOf, monthOf, usageKeys } from "../usage/usage-keys.ts";
 import type { RankedEntry } from "../usage/usage-store.ts";
-import type { CommandContext } from "./commands.ts";
+import type { CommandContext } from "./command-context.ts";
 
 const tokensOf = (totals: { promptTokens: number; completionTokens: number }) =>
   totals.promptTokens + totals.completionTokens;

@@ -1,4 +1,4 @@
-import type { UserFacingErrorCode } from "../engine/events.ts";
+import type { UserFacingErrorCode } from "../i18n/user-facing-error.ts";
 
 /** Base of every error the LLM client throws; `userCode` picks the fixed text the user sees. */
 export abstract class LlmError extends Error {

@@ -1,3 +1,6 @@
+/** Why an answer ended; "interrupted" means the stream broke after text had reached the user. */
+export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "unknown";
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;

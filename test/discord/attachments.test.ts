@@ -23,7 +23,7 @@ describe("attachments", () => {
       content: `${mention(state.bot)} what is in this screenshot?`,
       attachments: [attachment("screenshot.png")],
     });
-    expect(repliesTo(h, question)).toEqual([`Echo: what is in this screenshot?\n\n${note}`]);
+    expect(repliesTo(h, question)).toEqual([`Echo: what is in this screenshot?\n\n_${note}_`]);
     expect(lastUserMessage(h.fakeOpenAI.requests[0] as RequestInfo)).toBe("what is in this screenshot?");
   });
 

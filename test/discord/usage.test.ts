@@ -87,7 +87,7 @@ describe("budget notices", () => {
     const harness = h;
     const { fake, fakeOpenAI, services, adapter } = harness;
     const { state } = fake;
-    // What src/main.ts does for every adapter.
+    // What app/main.ts does for every adapter.
     const posted: Promise<void>[] = [];
     services.engine.onNotice((notice) => posted.push(adapter.postNotice(notice)));
     fakeOpenAI.setResponder(() => ({

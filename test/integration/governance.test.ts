@@ -41,7 +41,7 @@ describe("budgets", () => {
     expect((await ask("one")).failure).toBeUndefined();
     const refused = await ask("two", { threadId: "2.0" });
     expect(refused.failure?.code).toBe("user_budget");
-    expect(refused.failure?.silent).toBeUndefined();
+    expect(refused.failure?.audience).toBe("asker");
     expect(refused.text).toMatch(/resets in \d+ h \d+ min|resets in \d+ min/);
     expect(t.fakeOpenAI.requests).toHaveLength(1);
     // Another user is not affected by this user's budget.
@@ -86,7 +86,7 @@ describe("per-user rate limit", () => {
       "slow_down",
       "slow_down",
     ]);
-    expect(results.map((r) => r.failure?.silent ?? false)).toEqual([false, false, false, true, true]);
+    expect(results.map((r) => r.failure?.audience === "nobody")).toEqual([false, false, false, true, true]);
     expect(t.fakeOpenAI.requests).toHaveLength(2);
     await t.clock.sleep(61_000);
     expect((await ask("later", { threadId: "t9" })).failure).toBeUndefined();
@@ -101,9 +101,9 @@ describe("access control", () => {
       DMS_ENABLED: "false",
     });
     const channel = await ask("hi");
-    expect(channel.failure).toMatchObject({ code: "access_denied", silent: true });
+    expect(channel.failure).toMatchObject({ code: "access_denied", audience: "nobody" });
     const command = await ask("hi", { origin: "command" });
-    expect(command.failure?.silent).toBeUndefined();
+    expect(command.failure?.audience).toBe("asker");
     expect(command.text).toBe(translate("en", "error.access_denied"));
     const dm = await ask("hi", { isDirectMessage: true, channelId: "D1" });
     expect(dm.failure?.code).toBe("dms_disabled");

@@ -6,7 +6,7 @@ import { type BotProcess, startBotProcess } from "../support/bot-process.ts";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.ts";
 import { TEST_OPENAI_KEY } from "../support/services.ts";
 
-// End-to-end helpers: real bot processes (`node --import tsx src/main.ts`) against the fakes.
+// End-to-end helpers: real bot processes (`node --import tsx app/main.ts`) against the fakes.
 
 export const SLACK_BOT_TOKEN = "xoxb-e2e-CANARY-bot-token";
 export const SLACK_SIGNING_SECRET = "e2e-CANARY-signing-secret";
@@ -33,7 +33,7 @@ export interface RunningBot extends BotProcess {
 export class BotFleet {
   private readonly bots: BotProcess[] = [];
 
-  /** Starts `entry` (src/main.ts by default) with `env` on a free PORT, without waiting for it. */
+  /** Starts `entry` (app/main.ts by default) with `env` on a free PORT, without waiting for it. */
   async launch(env: Record<string, string>, entry?: string): Promise<RunningBot> {
     const port = await freePort();
     const bot = startBotProcess({ env: { ...env, PORT: String(port) }, ...(entry ? { entry } : {}) });

@@ -7,8 +7,8 @@ import {
   healthRoutes,
   type RunningHealthServer,
   startHealthServer,
-} from "../../src/observability/health-server.ts";
-import { type BotMetrics, createMetrics } from "../../src/observability/metrics.ts";
+} from "../../src/monitoring/health-server.ts";
+import { type BotMetrics, createMetrics } from "../../src/monitoring/metrics.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
 const turn = (text: string, threadId: string): InboundTurn => ({

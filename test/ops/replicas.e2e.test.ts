@@ -10,7 +10,7 @@ import {
   slackEnv,
 } from "./e2e-support.ts";
 
-// Two `src/main.ts` processes in Slack HTTP mode, each on its own PORT, sharing one redis-server and
+// Two `app/main.ts` processes in Slack HTTP mode, each on its own PORT, sharing one redis-server and
 // one fake Slack, as two replicas behind a load balancer would.
 
 const e2e = shareE2EFakes({ slack: true });

@@ -5,7 +5,7 @@ import { freePort, type RedisServer, startRedisServer } from "../support/redis-s
 import { TEST_OPENAI_KEY } from "../support/services.ts";
 import { BotFleet, E2E_TIMEOUT_MS, logged, sample } from "./e2e-support.ts";
 
-// `npm run start:sharded` (src/sharded.ts) against a fake Discord whose /gateway/bot recommends two
+// `npm run start:sharded` (app/sharded.ts) against a fake Discord whose /gateway/bot recommends two
 // shards: the manager forks two shard processes (real discord.js ShardingManager), each identifies
 // as its shard, receives only its guild's events and answers them; the manager serves health and
 // the shards' summed metrics on PORT, and stops both shards on SIGTERM.
@@ -59,7 +59,7 @@ describe("npm run start:sharded with DISCORD_SHARDS=auto", () => {
     "runs one process per recommended shard; each answers its own guild; a killed shard comes back; SIGTERM stops all",
     async () => {
       const manager = await fleet.start(shardedEnv(), {
-        entry: "src/sharded.ts",
+        entry: "app/sharded.ts",
         readyLog: "all shards ready",
       });
       expect([...discord.gateway.identifies].sort()).toEqual([
@@ -138,7 +138,7 @@ describe("npm run start:sharded when the shards cannot start", () => {
   it("exits 1 with a clear message, starting no shard, when Discord rejects the token", async () => {
     const manager = await fleet.launch(
       shardedEnv({ DISCORD_TOKEN: "not-the-token-CANARY" }),
-      "src/sharded.ts",
+      "app/sharded.ts",
     );
     expect(await manager.exited()).toBe(1);
     expect(manager.stderr()).toContain("Discord rejected DISCORD_TOKEN");
@@ -152,7 +152,7 @@ describe("npm run start:sharded when the shards cannot start", () => {
       const closedPort = await freePort();
       const manager = await fleet.launch(
         shardedEnv({ REDIS_URL: `redis://127.0.0.1:${closedPort}` }),
-        "src/sharded.ts",
+        "app/sharded.ts",
       );
       expect(await manager.exited()).toBe(69);
       expect(manager.stderr()).toContain(`Could not connect to Redis at redis://127.0.0.1:${closedPort}`);

@@ -1,15 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  DISCORD_MESSAGE_LIMIT,
-  type ReplySurface,
-  StreamingReply,
-} from "../../adapters/discord/streaming-reply.ts";
+import { DISCORD_MESSAGE_LIMIT } from "../../adapters/discord/surfaces.ts";
+import { type ReplySurface, StreamingReply } from "../../src/index.ts";
 import { splitMessage } from "../../src/text/split-message.ts";
 import { fencesBalanced } from "../discord/expectations.ts";
 
 /** A Discord reply surface in memory: records every write, as the fake platform would receive it. */
 class RecordingSurface implements ReplySurface {
+  readonly messageLimit = DISCORD_MESSAGE_LIMIT;
+  readonly pending = "typing";
   readonly writes: string[] = [];
   readonly messages = new Map<string, string>();
   private next = 0;
@@ -59,7 +58,7 @@ async function microtasks(ticks: number): Promise<void> {
   for (let i = 0; i < ticks; i++) await Promise.resolve();
 }
 
-describe("Discord streaming renderer", () => {
+describe("Streaming reply on a Discord-sized surface", () => {
   it("the final text lands even when it follows a throttled delta by a microtask or two", async () => {
     const shown: string[][] = [];
     for (let ticks = 0; ticks < 4; ticks++) {

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { type AnswerExtras, answerTurn } from "../../adapters/slack/answer.ts";
+import { answerInSlack } from "../../adapters/slack/answer.ts";
 import type { SlackMessenger } from "../../adapters/slack/messenger.ts";
 import { MIN_PART_LIMIT, renderAnswerParts } from "../../adapters/slack/render-parts.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
-import type { EngineEvent, EngineResult, UserFacingErrorCode } from "../../src/engine/events.ts";
+import type {
+  EngineEvent,
+  EngineResult,
+  FailureAudience,
+  UserFacingErrorCode,
+} from "../../src/engine/events.ts";
 import type { AskOptions, ConversationEngine } from "../../src/engine/types.ts";
 import { silentLogger } from "../../src/observability/logger.ts";
-import { ManualClock } from "./manual-clock.ts";
+import { ManualClock } from "../support/manual-clock.ts";
 
 /** What the messenger was asked to do, in order. */
 class RecordingMessenger implements SlackMessenger {
@@ -50,20 +55,29 @@ class ScriptedEngine implements ConversationEngine {
   command(): Promise<EngineResult> {
     throw new Error("not used");
   }
+
+  localeOf(turn: Pick<InboundTurn, "locale">): string {
+    return turn.locale?.toLowerCase() ?? "en";
+  }
 }
 
 const answer = (text: string): EngineEvent => ({
   type: "final",
-  result: { text, usage: undefined, cached: false, finishReason: "stop" },
+  result: { text, usage: undefined, cached: false, finishReason: "stop", locale: "en" },
 });
-const failure = (code: UserFacingErrorCode, text: string, silent = false): EngineEvent => ({
+const failure = (
+  code: UserFacingErrorCode,
+  text: string,
+  audience: FailureAudience = "everyone",
+): EngineEvent => ({
   type: "final",
   result: {
     text,
     usage: undefined,
     cached: false,
     finishReason: "unknown",
-    failure: silent ? { code, message: text, silent } : { code, message: text },
+    failure: { code, message: text, audience },
+    locale: "en",
   },
 });
 
@@ -82,21 +96,20 @@ function setUp(script: Script, placeholderDelayMs?: number, partLimit?: number) 
   const messenger = new RecordingMessenger();
   const engine = new ScriptedEngine(script);
   const clock = new ManualClock();
-  const run = (extras: AnswerExtras = {}, locale?: string) =>
-    answerTurn(
+  const run = (showPrivately?: (text: string) => Promise<boolean>, locale?: string) =>
+    answerInSlack(
       {
-        engine,
         messenger,
-        logger: silentLogger,
-        defaultLocale: "en",
+        updateIntervalMs: 1000,
         clock,
         ...(placeholderDelayMs === undefined ? {} : { placeholderDelayMs }),
         ...(partLimit === undefined ? {} : { partLimit }),
       },
+      { engine, logger: silentLogger },
       locale ? { ...turn, locale } : turn,
       { channelId: "C1", threadTs: "1.1" },
-      undefined,
-      extras,
+      new AbortController().signal,
+      showPrivately,
     );
   return { messenger, engine, clock, run };
 }
@@ -109,10 +122,10 @@ function deferred() {
   return { opened, open };
 }
 
-describe("answerTurn", () => {
+describe("answerInSlack", () => {
   it("posts nothing at all for a silent refusal that comes before the placeholder delay", async () => {
     const { messenger, engine, run } = setUp(async function* () {
-      yield failure("access_denied", "no", true);
+      yield failure("access_denied", "no", "nobody");
     });
     expect(await run()).toBe("silent");
     expect(messenger.log).toEqual([]);
@@ -144,7 +157,7 @@ describe("answerTurn", () => {
     expect(messenger.log.length).toBeGreaterThan(1);
   });
 
-  it("shows the placeholder once the delay passes, then writes the answer into it", async () => {
+  it("shows the placeholder once the delay passes, then replaces it with the first words at once", async () => {
     const gate = deferred();
     const { messenger, clock, run } = setUp(async function* () {
       await gate.opened;
@@ -152,75 +165,50 @@ describe("answerTurn", () => {
       yield { type: "delta", text: "lo" };
       yield answer("Hello");
     });
-    const running = run({}, "zh-CN");
+    const running = run(undefined, "zh-CN");
     clock.advance(300);
     await flushUntil(() => messenger.log.length === 1);
     expect(messenger.log).toEqual(["post C1/1.1 ts1: …思考中"]);
     gate.open();
     expect(await running).toBe("answered");
-    expect(messenger.log).toEqual(["post C1/1.1 ts1: …思考中", "update ts1: Hello"]);
+    // The throttle counts from the last text write: the placeholder holds none.
+    expect(messenger.log).toEqual(["post C1/1.1 ts1: …思考中", "update ts1: Hel", "update ts1: Hello"]);
   });
 
   it("with no delay shows the placeholder first, and takes it back for a silent refusal", async () => {
     const { messenger, engine, run } = setUp(async function* () {
-      yield failure("slow_down", "slow", true);
+      yield failure("slow_down", "slow", "nobody");
     }, 0);
     expect(await run()).toBe("silent");
     expect(messenger.log).toEqual(["post C1/1.1 ts1: …thinking", "delete ts1"]);
     expect(engine.ended).toBe(1);
   });
 
-  it("adds a note to an answer, shows it alone instead of 'ask me something', and not under failures", async () => {
-    const note = "Attachments were ignored.";
-    const answered = setUp(async function* () {
-      yield { type: "delta", text: "fine" };
-      yield answer("fine");
-    });
-    await answered.run({ note });
-    expect(answered.messenger.log.at(-1)).toBe("update ts1: fine\n\n\u200b_Attachments were ignored._\u200b");
-
-    const empty = setUp(async function* () {
-      yield failure("empty_question", "Ask me something.");
-    });
-    await empty.run({ note });
-    expect(empty.messenger.log).toEqual(["post C1/1.1 ts1: Attachments were ignored."]);
-
-    const failed = setUp(async function* () {
-      yield failure("timed_out", "Too slow.");
-    });
-    await failed.run({ note });
-    expect(failed.messenger.log).toEqual(["post C1/1.1 ts1: Too slow."]);
-  });
-
-  it("hands refusals to showRefusal, and posts them in place when it declines", async () => {
+  it("shows failures meant for the asker privately, and in place when that is declined", async () => {
     const refused = setUp(async function* () {
-      yield failure("access_denied", "Not here.");
+      yield failure("access_denied", "Not here.", "asker");
     });
     const shown: string[] = [];
-    const outcome = await refused.run({
-      showRefusal: async (result) => {
-        shown.push(result.text);
-        return true;
-      },
+    const outcome = await refused.run(async (text) => {
+      shown.push(text);
+      return true;
     });
     expect([outcome, shown, refused.messenger.log]).toEqual(["refused-elsewhere", ["Not here."], []]);
 
     const declined = setUp(async function* () {
-      yield failure("access_denied", "Not here.");
+      yield failure("access_denied", "Not here.", "asker");
     });
-    expect(await declined.run({ showRefusal: async () => false })).toBe("answered");
+    expect(await declined.run(async () => false)).toBe("answered");
     expect(declined.messenger.log).toEqual(["post C1/1.1 ts1: Not here."]);
 
-    // Other failures are no refusals: they stay where the answer would have been.
+    // Failures for everyone stay where the answer would have been.
     const other = setUp(async function* () {
       yield failure("unavailable", "Down.");
     });
     let asked = false;
-    await other.run({
-      showRefusal: async () => {
-        asked = true;
-        return true;
-      },
+    await other.run(async () => {
+      asked = true;
+      return true;
     });
     expect([asked, other.messenger.log]).toEqual([false, ["post C1/1.1 ts1: Down."]]);
   });

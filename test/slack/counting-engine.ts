@@ -30,6 +30,10 @@ export class CountingEngine implements ConversationEngine {
     return this.inner.command(command, turn, options);
   }
 
+  localeOf(turn: Pick<InboundTurn, "locale">): string {
+    return this.inner.localeOf(turn);
+  }
+
   /** Resolves once `count` questions have been finished in total. */
   waitForFinished(count: number): Promise<void> {
     return waitUntil(this.changes, () => this.finished >= count, `${count} finished questions`, 10_000);

@@ -71,7 +71,7 @@ describe("budgets", () => {
       // A Discord channel id too: that one is the Discord adapter's to post to.
       ADMIN_CHANNEL_ID: "CADMIN01,123456789012345678",
     });
-    // As src/main.ts wires it: engine notices go to the adapter of their platform.
+    // As app/main.ts wires it: engine notices go to the adapter of their platform.
     t.core.services.engine.onNotice((notice) => {
       void t.adapter.postNotice?.(notice);
     });

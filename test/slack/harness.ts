@@ -4,9 +4,9 @@ import {
   type SlackAdapterOptions,
 } from "../../adapters/slack/index.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
+import { ManualClock } from "../support/manual-clock.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 import { CountingEngine } from "./counting-engine.ts";
-import { ManualClock } from "./manual-clock.ts";
 
 /** Canary credentials: distinctive, so a scan of logs can prove none leaked. */
 export const BOT_TOKEN = "xoxb-test-CANARY-bot-token";

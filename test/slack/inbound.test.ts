@@ -114,7 +114,7 @@ describe("routeEvent", () => {
     expect(routeEvent({ ...shared, text: "", subtype: "file_share", files: [file] }, mentions)).toMatchObject(
       {
         text: "",
-        hasAttachments: true,
+        attachments: [{ name: "a.pdf" }],
       },
     );
     expect(
@@ -122,9 +122,9 @@ describe("routeEvent", () => {
         { type: "app_mention", user: "U1", text: "<@UBOT> x", ts: "1.2", channel: "C1", files: [file] },
         mentions,
       ),
-    ).toMatchObject({ hasAttachments: true });
+    ).toMatchObject({ attachments: [{ name: "a.pdf" }] });
     expect(routeEvent({ ...shared, text: "plain", files: [] }, mentions)).toMatchObject({
-      hasAttachments: false,
+      attachments: [],
     });
   });
 

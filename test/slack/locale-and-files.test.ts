@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_PLACEHOLDER_DELAY_MS } from "../../adapters/slack/answer.ts";
 import { translate } from "../../src/i18n/translate.ts";
+import { echoResponder } from "../fakes/openai-server.ts";
 import { fileShared, mentionEvent, messageEvent } from "../fakes/slack/signed-requests.ts";
 import { type SlackHarness, startSlackHarness } from "./harness.ts";
 import { answerIn, privateReply, sendCommand, sendEvent, textsIn } from "./requests.ts";
@@ -19,10 +21,27 @@ beforeEach(() => {
 
 describe("a zh-CN user (users.info locale)", () => {
   it("gets the placeholder, refusals and command texts in Simplified Chinese", async () => {
+    // A model slow to answer: the placeholder shows once the adapter's delay has passed.
+    let answerNow = () => {};
+    const slowModel = new Promise<void>((resolve) => {
+      answerNow = resolve;
+    });
+    h.core.fakeOpenAI.setResponder(async (request) => {
+      await slowModel;
+      return echoResponder(request);
+    });
     await sendEvent(h, mentionEvent({ user: "UZH", channel: "C1", ts: "1.1", text: "<@UBOT> 你好" }));
-    await answerIn(h, "C1", "1.1", "Echo: 你好");
+    await vi.waitFor(() => expect(h.core.fakeOpenAI.requests).toHaveLength(1));
+    h.clock.advance(DEFAULT_PLACEHOLDER_DELAY_MS);
+    await h.slack.waitFor(
+      () => h.slack.callsTo("chat.postMessage").some((call) => call.params.thread_ts === "1.1"),
+      "the placeholder",
+    );
     const placeholder = h.slack.callsTo("chat.postMessage").find((call) => call.params.thread_ts === "1.1");
     expect(placeholder?.params.text).toBe("…思考中");
+    answerNow();
+    await answerIn(h, "C1", "1.1", "Echo: 你好");
+    h.core.fakeOpenAI.reset();
 
     await sendEvent(h, mentionEvent({ user: "UZH", channel: "C1", ts: "2.1", text: "<@UBOT> 再问" }));
     await answerIn(h, "C1", "2.1", translate("zh-CN", "error.slow_down"));

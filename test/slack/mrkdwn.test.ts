@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeMrkdwnEntities, defuseControlSequences, escapeMrkdwn } from "../../adapters/slack/escape.ts";
 import { markdownToMrkdwn } from "../../adapters/slack/mrkdwn.ts";
-import { MIN_PART_LIMIT, PartRenderer, renderAnswerParts } from "../../adapters/slack/render-parts.ts";
+import { MIN_PART_LIMIT, renderAnswerParts, slackPartRenderer } from "../../adapters/slack/render-parts.ts";
 
 /** Any `<` that does not open a web or mail link is a control sequence Slack would act on. */
 function liveControlSequences(mrkdwn: string): string[] {
@@ -247,9 +247,9 @@ describe("renderAnswerParts", () => {
   });
 
   it("reuses finished parts while a text grows", () => {
-    const renderer = new PartRenderer(MIN_PART_LIMIT);
-    const first = renderer.render(`${"word ".repeat(200)}\n\ntail`);
-    const second = renderer.render(`${"word ".repeat(200)}\n\ntail grows`);
+    const renderer = slackPartRenderer(MIN_PART_LIMIT);
+    const first = renderer.final(`${"word ".repeat(200)}\n\ntail`);
+    const second = renderer.final(`${"word ".repeat(200)}\n\ntail grows`);
     expect(second.slice(0, -1)).toEqual(first.slice(0, -1));
     expect(second.at(-1)).toContain("tail grows");
   });

@@ -26,14 +26,14 @@ export interface BotProcess {
 }
 
 export interface BotProcessOptions {
-  /** Repository-relative entry, `src/main.ts` by default. */
+  /** Repository-relative entry, `app/main.ts` by default. */
   entry?: string;
   /** The bot's environment; nothing is inherited but PATH and HOME, so a developer's .env never leaks in. */
   env: Record<string, string>;
 }
 
 export function startBotProcess(options: BotProcessOptions): BotProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", options.entry ?? "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", options.entry ?? "app/main.ts"], {
     cwd: repo,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LOG_LEVEL: "debug", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

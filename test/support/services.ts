@@ -1,7 +1,7 @@
-import { type BotServices, createServices, type ServiceOverrides } from "../../src/bot/services.ts";
 import { parseConfig } from "../../src/config/config.ts";
 import type { Clock } from "../../src/llm/clock.ts";
 import { createLogger, type Logger } from "../../src/observability/logger.ts";
+import { type BotServices, createServices, type ServiceOverrides } from "../../src/services.ts";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.ts";
 import { LogCapture } from "./log-capture.ts";
 

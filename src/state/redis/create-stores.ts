@@ -1,7 +1,6 @@
-import type { StateStores } from "../../bot/services.ts";
-import type { Config } from "../../config/config.ts";
 import type { Clock } from "../../llm/clock.ts";
 import type { Logger } from "../../observability/logger.ts";
+import { type StateStores, type StoresConfig, storeLimits } from "../stores.ts";
 import { RedisAnswerCache, type RedisAnswerCacheOptions } from "./answer-cache.ts";
 import { RedisConnection, type RedisConnectionOptions } from "./connection.ts";
 import { RedisDedupeStore } from "./dedupe-store.ts";
@@ -11,17 +10,7 @@ import { RedisRateLimiter } from "./rate-limiter.ts";
 import { RedisSettingsStore } from "./settings-store.ts";
 import { RedisUsageStore } from "./usage-store.ts";
 
-export type RedisStoresConfig = Pick<
-  Config,
-  | "HISTORY_TTL_SECONDS"
-  | "HISTORY_MAX_MESSAGES"
-  | "HISTORY_MAX_CONVERSATIONS"
-  | "CACHE_TTL_SECONDS"
-  | "CACHE_MAX_ENTRIES"
-  | "LLM_MAX_CONCURRENCY"
-  | "LLM_RPM"
-  | "LLM_TPM"
->;
+export type RedisStoresConfig = StoresConfig;
 
 export interface RedisStoresOptions {
   /** Key prefix; lets one Redis serve several bots, or tests run side by side. */
@@ -59,21 +48,23 @@ export async function createRedisStores(
     logger: logger.child({ component: "redis" }),
   });
   const keys = redisKeys(options.keyPrefix ?? defaultKeyPrefix);
-  const localConversations = Math.min(config.HISTORY_MAX_CONVERSATIONS, 10_000);
+  const limits = storeLimits(config);
+  // Pairs written during an outage, replayed later: bounded by the history cap, and by 10k at most.
+  const localConversations = Math.min(limits.conversations, 10_000);
   const stores: StateStores = {
     history: new RedisHistoryStore(connection, {
       keys,
       ttlSeconds: config.HISTORY_TTL_SECONDS,
-      maxPairsPerConversation: Math.max(1, Math.ceil(config.HISTORY_MAX_MESSAGES / 2)),
+      maxPairsPerConversation: limits.pairsPerConversation,
       localConversations,
     }),
     cache:
-      config.CACHE_TTL_SECONDS > 0
+      limits.cacheTtlMs > 0
         ? new RedisAnswerCache(connection, {
             keys,
             clock,
-            ttlMs: config.CACHE_TTL_SECONDS * 1000,
-            fallbackMaxEntries: config.CACHE_MAX_ENTRIES,
+            ttlMs: limits.cacheTtlMs,
+            fallbackMaxEntries: limits.cacheEntries,
             ...options.cache,
           })
         : undefined,
@@ -83,9 +74,7 @@ export async function createRedisStores(
     limiter: new RedisRateLimiter(connection, {
       keys,
       clock,
-      maxConcurrency: config.LLM_MAX_CONCURRENCY,
-      requestsPerMinute: config.LLM_RPM,
-      tokensPerMinute: config.LLM_TPM,
+      ...limits.pacing,
     }),
   };
   return {

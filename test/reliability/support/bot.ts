@@ -5,11 +5,11 @@ import {
   type SlackAdapterOptions,
 } from "../../../adapters/slack/index.ts";
 import type { AdapterServices } from "../../../src/adapter.ts";
-import type { StateStores } from "../../../src/bot/services.ts";
-import { type BotMetrics, createMetrics } from "../../../src/observability/metrics.ts";
+import { type BotMetrics, createMetrics } from "../../../src/monitoring/metrics.ts";
+import type { StateStores } from "../../../src/services.ts";
 import { FakeDiscord } from "../../fakes/discord/server.ts";
 import { type FakeSlack, startFakeSlack } from "../../fakes/slack/web-api.ts";
-import { ManualClock } from "../../slack/manual-clock.ts";
+import { ManualClock } from "../../support/manual-clock.ts";
 import { createTestServices, type JumpingClock, type TestServices } from "../../support/services.ts";
 import { CANARY, canaryLeaks, INTERACTION_TOKEN_PREFIX } from "./canary.ts";
 import { ProcessGuard } from "./process-guard.ts";

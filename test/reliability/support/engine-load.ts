@@ -1,11 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { createServices } from "../../../src/bot/services.ts";
 import { parseConfig } from "../../../src/config/config.ts";
 import type { InboundTurn } from "../../../src/conversation/turn.ts";
 import type { ChatRequest, LlmChunk, LlmClient } from "../../../src/llm/types.ts";
 import { createLogger } from "../../../src/observability/logger.ts";
+import { createServices } from "../../../src/services.ts";
 import { LogCapture } from "../../support/log-capture.ts";
 import { CANARY } from "./canary.ts";
 

@@ -1,4 +1,4 @@
-import type { BotMetrics } from "../../../src/observability/metrics.ts";
+import type { BotMetrics } from "../../../src/monitoring/metrics.ts";
 
 /** Metric samples by `name{label="value",…}` (labels sorted), as Prometheus would scrape them. */
 export type MetricSnapshot = Map<string, number>;

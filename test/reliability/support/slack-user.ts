@@ -76,9 +76,10 @@ export const PLACEHOLDER = escapeMrkdwn(translate("en", "thinking"));
 
 /**
  * Waits until the thread shows the final answer. The harness's clock stands still, so the adapter's
- * throttle never fires: an answer is the placeholder updated once to the final text, or (when the
- * engine finished before any text streamed) the final text posted directly. `done` narrows what
- * counts as final, e.g. a text a long answer ends with.
+ * throttle never fires: an answer is its first words (or a placeholder) updated once to the final
+ * text, or the final text posted directly. Once the thread shows more than a placeholder, the
+ * adapter finishing its work means the final write has landed. `done` narrows what counts as final,
+ * e.g. a text a long answer ends with.
  */
 export async function slackAnswer(
   slack: SlackSide,
@@ -90,5 +91,6 @@ export async function slackAnswer(
     () => done(threadMessages(slack, place)),
     `the answer in ${place.channel}/${place.threadTs}`,
   );
+  await slack.adapter.idle();
   return threadMessages(slack, place);
 }

@@ -1,8 +1,8 @@
 import { pino } from "pino";
-import { createServices } from "../../src/bot/services.ts";
-import { loadConfigOrExit } from "../../src/config/load.ts";
-import { createLogger } from "../../src/observability/logger.ts";
-import { ConsoleAdapter } from "./console-adapter.ts";
+import { ConsoleAdapter } from "../adapters/console/console-adapter.ts";
+import { loadConfigOrExit } from "../src/config/load.ts";
+import { createLogger } from "../src/observability/logger.ts";
+import { createServices } from "../src/services.ts";
 
 // `npm run chat`: the engine in a terminal, no platform credentials needed.
 const config = loadConfigOrExit();
@@ -15,6 +15,7 @@ const adapter = new ConsoleAdapter({
   output: process.stdout,
   interactive: Boolean(process.stdin.isTTY),
   locale: config.BOT_LOCALE,
+  logger,
 });
 await adapter.start();
 await adapter.done();

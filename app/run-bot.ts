@@ -1,29 +1,20 @@
-import type { PlatformAdapter } from "../../adapters/registry.ts";
-import type { Adapter, AdapterServices } from "../adapter.ts";
-import type { Config } from "../config/config.ts";
-import { loadConfigOrExit } from "../config/load.ts";
-import { systemClock } from "../llm/clock.ts";
+import type { Adapter, AdapterServices, PlatformAdapter } from "../src/adapter.ts";
+import type { Config } from "../src/config/config.ts";
+import { loadConfigOrExit } from "../src/config/load.ts";
+import { ExitCode } from "../src/exit-codes.ts";
+import { systemClock } from "../src/llm/clock.ts";
 import {
   type HealthOptions,
   type ReadinessReport,
   type RunningHealthServer,
   startHealthServer,
-} from "../observability/health-server.ts";
-import { createLogger, type Logger } from "../observability/logger.ts";
-import { type BotMetrics, createMetrics } from "../observability/metrics.ts";
-import { createRedisStores, type RedisStores } from "../state/redis/create-stores.ts";
-import { createServices } from "./services.ts";
+} from "../src/monitoring/health-server.ts";
+import { type BotMetrics, createMetrics } from "../src/monitoring/metrics.ts";
+import { createLogger, type Logger } from "../src/observability/logger.ts";
+import { createServices } from "../src/services.ts";
+import { type OpenedStores, openStores } from "../src/state/open-stores.ts";
 
-/** Exit codes a supervisor (or the shard manager) can tell apart. */
-export const ExitCode = {
-  ok: 0,
-  /** Invalid credentials and the like: the platform refused to start. */
-  startFailed: 1,
-  /** EX_UNAVAILABLE: Redis unreachable at start; a supervisor may retry later. */
-  unavailable: 69,
-  /** EX_CONFIG: nothing to run, or an invalid variable. */
-  config: 78,
-} as const;
+export { ExitCode };
 
 export interface RunBotOptions {
   /** The platforms this process may run; those whose credentials are set start. */
@@ -82,25 +73,24 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     logger.error({ err: message(reason) }, "unhandled rejection");
   });
 
-  let redis: RedisStores | undefined;
-  if (config.REDIS_URL) {
-    try {
-      redis = await createRedisStores(config.REDIS_URL, config, systemClock, logger);
-    } catch (error) {
-      exitWith(ExitCode.unavailable, message(error));
-    }
+  let opened: OpenedStores;
+  try {
+    opened = await openStores(config, systemClock, logger);
+  } catch (error) {
+    exitWith(ExitCode.unavailable, message(error));
   }
+  const sharedStateReady = opened.isReady;
 
   const metrics = createMetrics();
   const services = createServices(config, logger, {
-    ...(redis ? { stores: redis.stores } : {}),
+    stores: opened.stores,
     observer: metrics.engineObserver,
     onAttempt: metrics.recordAttempt,
   });
   metrics.watch({
     limiter: services.stores.limiter,
     cache: services.stores.cache,
-    ...(redis ? { redisReady: () => redis?.isReady() ?? false } : {}),
+    ...(sharedStateReady ? { redisReady: sharedStateReady } : {}),
   });
 
   let started = false;
@@ -110,7 +100,7 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     ...Object.fromEntries(
       adapters.map((adapter) => [adapter.name, started && !stopping && (adapter.isReady?.() ?? true)]),
     ),
-    ...(redis ? { redis: redis.isReady() } : {}),
+    ...(sharedStateReady ? { redis: sharedStateReady() } : {}),
   });
   const health: HealthOptions = { metrics, readiness };
   const adapterServices: AdapterServices = {
@@ -135,7 +125,7 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     try {
       healthServer = await startHealthServer({ ...health, port: config.PORT });
     } catch (error) {
-      await redis?.close();
+      await opened.close();
       exitWith(
         ExitCode.startFailed,
         `Could not serve the health endpoints on PORT ${config.PORT}: ${message(error)}`,
@@ -146,7 +136,7 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
   const closeAll = async () => {
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     await healthServer?.close();
-    await redis?.close();
+    await opened.close();
   };
 
   async function shutdown(reason: string): Promise<void> {

@@ -2,10 +2,11 @@
  * `npm run discord:register`: registers the slash commands without starting the bot (the bot also
  * does this at startup). With DISCORD_GUILD_ID set they appear in that server at once.
  */
-import { loadConfigOrExit } from "../../src/config/load.ts";
-import { describeError } from "./errors.ts";
-import { inviteUrl } from "./permissions.ts";
-import { registerFromConfig } from "./registration.ts";
+
+import { describeError } from "../adapters/discord/errors.ts";
+import { inviteUrl } from "../adapters/discord/permissions.ts";
+import { registerFromConfig } from "../adapters/discord/registration.ts";
+import { loadConfigOrExit } from "../src/config/load.ts";
 
 const config = loadConfigOrExit();
 try {

@@ -1,41 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ReplySurface, StreamingReply } from "../../adapters/discord/streaming-reply.ts";
+import { StreamingReply } from "../../src/index.ts";
 import { joinSplitMessage } from "../../src/text/split-message.ts";
-
-type Operation =
-  | { kind: "typing"; at: number }
-  | { kind: "post" | "edit"; index: number; content: string; at: number }
-  | { kind: "delete"; index: number; at: number };
-
-/** A surface that records what a channel would show; writes succeed unless told otherwise. */
-class RecordingSurface implements ReplySurface {
-  readonly operations: Operation[] = [];
-  readonly shown = new Map<string, string>();
-  failPosts = false;
-  private nextId = 1;
-
-  async showTyping() {
-    this.operations.push({ kind: "typing", at: Date.now() });
-  }
-  async post(index: number, content: string) {
-    if (this.failPosts) throw new Error("500 Internal Server Error");
-    this.operations.push({ kind: "post", index, content, at: Date.now() });
-    const id = `m${this.nextId++}`;
-    this.shown.set(id, content);
-    return id;
-  }
-  async edit(index: number, messageId: string, content: string) {
-    this.operations.push({ kind: "edit", index, content, at: Date.now() });
-    this.shown.set(messageId, content);
-  }
-  async delete(index: number, messageId: string) {
-    this.operations.push({ kind: "delete", index, at: Date.now() });
-    this.shown.delete(messageId);
-  }
-  writes(index: number) {
-    return this.operations.filter((op) => (op.kind === "post" || op.kind === "edit") && op.index === index);
-  }
-}
+import { RecordingSurface } from "../support/recording-surface.ts";
 
 describe("StreamingReply", () => {
   beforeEach(() => {
@@ -48,7 +14,7 @@ describe("StreamingReply", () => {
   it("types until the first text, then writes each message at most once per interval", async () => {
     const surface = new RecordingSurface();
     const reply = new StreamingReply(surface, { editIntervalMs: 1000, typingIntervalMs: 8000 });
-    reply.startTyping();
+    await reply.showPending("…thinking");
     await vi.advanceTimersByTimeAsync(20_000); // a slow first token: typing is refreshed
     const typingBeforeText = surface.operations.filter((op) => op.kind === "typing").length;
     expect(typingBeforeText).toBe(3); // at 0 s, 8 s and 16 s
@@ -154,5 +120,42 @@ describe("StreamingReply", () => {
     const reply = new StreamingReply(surface, { editIntervalMs: 1000 });
     const ids = await reply.finish("  \n ");
     expect(surface.shown.get(ids[0] ?? "")).toBe("…");
+  });
+});
+
+describe("StreamingReply.discard", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("withdraws the placeholder when nothing was posted, and stops typing", async () => {
+    const surface = new RecordingSurface();
+    const reply = new StreamingReply(surface, { editIntervalMs: 1000, typingIntervalMs: 8000 });
+    await reply.showPending("…thinking");
+    await reply.discard();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(surface.operations.map((op) => op.kind)).toEqual(["typing", "withdraw"]);
+  });
+
+  it("deletes what a preview posted, last first, and writes nothing afterwards", async () => {
+    const surface = new RecordingSurface();
+    const reply = new StreamingReply(surface, { editIntervalMs: 1000 });
+    reply.append("x ".repeat(1500)); // two messages' worth
+    await vi.advanceTimersByTimeAsync(10);
+    expect(surface.shown.size).toBe(2);
+    reply.append(" and more text that would be edited in after a second");
+    await reply.discard();
+    reply.append(" too late");
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(surface.operations.map((op) => `${op.kind} ${"index" in op ? op.index : ""}`)).toEqual([
+      "post 0",
+      "post 1",
+      "delete 1",
+      "delete 0",
+    ]);
+    expect(surface.shown.size).toBe(0);
   });
 });

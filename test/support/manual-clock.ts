@@ -1,4 +1,4 @@
-import type { Clock } from "../../adapters/slack/clock.ts";
+import type { TimerClock } from "../../src/index.ts";
 
 interface Timer {
   at: number;
@@ -6,7 +6,7 @@ interface Timer {
 }
 
 /** A clock that moves only when the test says so: timers fire inside `advance`. */
-export class ManualClock implements Clock {
+export class ManualClock implements TimerClock {
   private time = 0;
   private timers: Timer[] = [];
 

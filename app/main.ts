@@ -1,5 +1,5 @@
-import { platformAdapters } from "../adapters/registry.ts";
-import { runBot } from "./bot/run.ts";
+import { platformAdapters } from "./platforms.ts";
+import { runBot } from "./run-bot.ts";
 
 // `npm start`: every adapter whose credentials are present, in one process.
 await runBot({ platforms: platformAdapters });

@@ -115,6 +115,7 @@ export class BotMetrics {
   instrument(engine: ConversationEngine): ConversationEngine {
     const metrics = this;
     return {
+      localeOf: (turn) => engine.localeOf(turn),
       async *ask(turn, options) {
         metrics.messages.inc({
           platform: turn.platform,
