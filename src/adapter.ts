@@ -2,7 +2,6 @@ import type { Config } from "./config/config.ts";
 import type { EngineNotice } from "./engine/turn-recorder.ts";
 import type { ConversationEngine } from "./engine/types.ts";
 import type { HealthOptions } from "./monitoring/health-server.ts";
-import type { BotMetrics } from "./monitoring/metrics.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { DedupeStore } from "./state/dedupe.ts";
 
@@ -12,7 +11,6 @@ export interface AdapterServices {
   engine: ConversationEngine;
   dedupe: DedupeStore;
   logger: Logger;
-  metrics?: BotMetrics;
   /** Health and metrics routes, for an adapter that owns the HTTP port (Slack in HTTP mode). */
   health?: HealthOptions;
 }

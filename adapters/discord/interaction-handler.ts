@@ -2,8 +2,9 @@ import { type ChatInputCommandInteraction, type Interaction, MessageFlags } from
 import { type ConversationAddress, deliverAnswer, type InboundTurn, showText } from "../../src/index.ts";
 import { ASK_OPTIONS, COMMAND_NAMES, HELP_COMMAND_NAMES, isCommandName } from "./commands.ts";
 import { parseConfigRequest } from "./config-command.ts";
-import { type DiscordContext, displayName } from "./context.ts";
+import type { DiscordContext } from "./context.ts";
 import { CHANNEL_THREAD, channelAddress, dmAddress, privateAddress, threadAddress } from "./conversations.ts";
+import { displayName } from "./display-name.ts";
 import { botIdentity, namesFrom, renderMentions } from "./mentions.ts";
 import { InteractionSurface } from "./surfaces.ts";
 import { interactionFacts } from "./turn-facts.ts";

@@ -11,8 +11,9 @@ import {
   type InboundTurn,
   type TurnAttachment,
 } from "../../src/index.ts";
-import { type DiscordContext, displayName } from "./context.ts";
+import type { DiscordContext } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
+import { displayName } from "./display-name.ts";
 import { describeError } from "./errors.ts";
 import { botIdentity, mentionsBot, namesFrom, renderMentions } from "./mentions.ts";
 import { type ChannelReplyMode, ChannelSurface } from "./surfaces.ts";

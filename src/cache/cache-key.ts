@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { InboundTurn } from "../conversation/turn.ts";
+import { type InboundTurn, scopedKey, workspaceKey } from "../conversation/turn.ts";
 
 export type CacheScope = "workspace" | "channel" | "global";
 
@@ -13,11 +13,10 @@ export function normalizeQuestion(question: string): string {
  * user's private question is never answered from or into anyone else's cache line.
  */
 export function scopeOf(turn: InboundTurn, scope: CacheScope): string {
-  const join = (...parts: string[]) => parts.map((part) => encodeURIComponent(part)).join(":");
-  if (turn.isDirectMessage) return join(turn.platform, "dm", turn.userId);
+  if (turn.isDirectMessage) return scopedKey(turn.platform, "dm", turn.userId);
   if (scope === "global") return "global";
-  if (scope === "channel") return join(turn.platform, turn.workspaceId, turn.channelId);
-  return join(turn.platform, turn.workspaceId);
+  if (scope === "channel") return scopedKey(turn.platform, turn.workspaceId, turn.channelId);
+  return workspaceKey(turn);
 }
 
 export interface CacheKeyParts {

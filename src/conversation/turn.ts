@@ -40,11 +40,27 @@ export interface TurnAttachment {
 export type ConversationAddress = Pick<InboundTurn, "platform" | "workspaceId" | "channelId" | "threadId">;
 
 /**
+ * The one spelling of every key built from ids: parts percent-encoded and joined by ":", so that no
+ * id containing ":" can make two different scopes collide.
+ */
+export function scopedKey(...parts: readonly string[]): string {
+  return parts.map((part) => encodeURIComponent(part)).join(":");
+}
+
+/**
  * `platform:workspace:channel:thread`. The workspace is always part of the key so that two tenants
  * can never share a history, even if a platform reused a channel id.
  */
 export function conversationKey(address: ConversationAddress): string {
-  return [address.platform, address.workspaceId, address.channelId, address.threadId]
-    .map((part) => encodeURIComponent(part))
-    .join(":");
+  return scopedKey(address.platform, address.workspaceId, address.channelId, address.threadId);
+}
+
+/** `platform:workspace`: budgets and reports of one workspace. */
+export function workspaceKey(turn: Pick<InboundTurn, "platform" | "workspaceId">): string {
+  return scopedKey(turn.platform, turn.workspaceId);
+}
+
+/** `platform:workspace:user`: one person's counters in one workspace. */
+export function userKey(turn: Pick<InboundTurn, "platform" | "workspaceId" | "userId">): string {
+  return scopedKey(turn.platform, turn.workspaceId, turn.userId);
 }

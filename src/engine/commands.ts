@@ -1,4 +1,4 @@
-import { channelScope, resolveSettings, workspaceScope } from "../conversation/system-prompt.ts";
+import { channelScope, resolveSettings, workspaceScope } from "../conversation/settings-resolution.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
 import { resolveLocale, translate } from "../i18n/translate.ts";
 import type { CommandContext } from "./command-context.ts";

@@ -1,5 +1,5 @@
+import { channelScope, workspaceScope } from "../conversation/settings-resolution.ts";
 import type { SettingsStore } from "../conversation/settings-store.ts";
-import { channelScope, workspaceScope } from "../conversation/system-prompt.ts";
 import type { InboundTurn } from "../conversation/turn.ts";
 import { translate } from "../i18n/translate.ts";
 

@@ -1,4 +1,4 @@
-import type { InboundTurn } from "../conversation/turn.ts";
+import { type InboundTurn, workspaceKey } from "../conversation/turn.ts";
 import type { DedupeStore } from "../state/dedupe.ts";
 import { dayOf, msUntilNextDay, usageKeys } from "../usage/usage-keys.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
@@ -59,10 +59,7 @@ export class BudgetGuard {
     const used = tokens(await this.usage.get(usageKeys.workspaceDay(turn, day)));
     const percent = THRESHOLDS.find((threshold) => used * 100 >= budget * threshold);
     if (!percent) return undefined;
-    const first = await this.once.firstSeen(
-      `budget:${turn.platform}:${turn.workspaceId}:${day}:${percent}`,
-      2 * 86_400,
-    );
+    const first = await this.once.firstSeen(`budget:${workspaceKey(turn)}:${day}:${percent}`, 2 * 86_400);
     return first
       ? {
           platform: turn.platform,

@@ -1,5 +1,5 @@
 import type { Config } from "../config/config.ts";
-import type { InboundTurn } from "../conversation/turn.ts";
+import { type InboundTurn, userKey } from "../conversation/turn.ts";
 import type { DedupeStore } from "../state/dedupe.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import { AccessPolicy, accessRulesFrom } from "./access-policy.ts";
@@ -41,10 +41,6 @@ export class Governance {
     return turn.isAdmin === true || this.adminUserIds.has(turn.userId);
   }
 
-  async admit(turn: InboundTurn): Promise<Refusal | undefined> {
-    return this.checkAccess(turn) ?? (await this.checkLimits(turn));
-  }
-
   /** Who may ask at all; cheap and synchronous, so it can run before anything else. */
   checkAccess(turn: InboundTurn): Refusal | undefined {
     const access = this.access.check(turn);
@@ -55,7 +51,7 @@ export class Governance {
 
   /** How often and how much: counted only for real questions. */
   async checkLimits(turn: InboundTurn): Promise<Refusal | undefined> {
-    const rate = this.userRate?.hit(`${turn.platform}:${turn.workspaceId}:${turn.userId}`);
+    const rate = this.userRate?.hit(userKey(turn));
     if (rate && !rate.allowed) return { code: "slow_down", silent: !rate.notify };
     const budget = await this.budget.check(turn);
     if (!budget.allowed) {

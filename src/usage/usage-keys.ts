@@ -1,4 +1,4 @@
-import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
+import { conversationKey, type InboundTurn, scopedKey, userKey, workspaceKey } from "../conversation/turn.ts";
 
 /** UTC day, e.g. 2026-11-26: budgets and reports reset at midnight UTC. */
 export function dayOf(timestampMs: number): string {
@@ -18,25 +18,20 @@ export function msUntilNextDay(timestampMs: number): number {
 }
 
 type WorkspaceRef = Pick<InboundTurn, "platform" | "workspaceId">;
+type UserRef = Pick<InboundTurn, "platform" | "workspaceId" | "userId">;
 
 export const usageKeys = {
   conversation: (turn: InboundTurn) => `conv:${conversationKey(turn)}`,
-  userTotal: (turn: Pick<InboundTurn, "platform" | "workspaceId" | "userId">) =>
-    `user:${turn.platform}:${turn.workspaceId}:${turn.userId}`,
-  userDay: (turn: Pick<InboundTurn, "platform" | "workspaceId" | "userId">, day: string) =>
-    `user:${turn.platform}:${turn.workspaceId}:${turn.userId}:day:${day}`,
-  workspaceDay: (turn: Pick<InboundTurn, "platform" | "workspaceId">, day: string) =>
-    `ws:${turn.platform}:${turn.workspaceId}:day:${day}`,
+  userTotal: (turn: UserRef) => `user:${userKey(turn)}`,
+  userDay: (turn: UserRef, day: string) => `user:${userKey(turn)}:day:${day}`,
+  workspaceDay: (turn: WorkspaceRef, day: string) => `ws:${workspaceKey(turn)}:day:${day}`,
   channelDay: (turn: Pick<InboundTurn, "platform" | "workspaceId" | "channelId">, day: string) =>
-    `chan:${turn.platform}:${turn.workspaceId}:${turn.channelId}:day:${day}`,
-  modelDay: (model: string, day: string) => `model:${model}:day:${day}`,
-  userMonth: (turn: Pick<InboundTurn, "platform" | "workspaceId" | "userId">, month: string) =>
-    `user:${turn.platform}:${turn.workspaceId}:${turn.userId}:month:${month}`,
-  workspaceMonth: (turn: WorkspaceRef, month: string) =>
-    `ws:${turn.platform}:${turn.workspaceId}:month:${month}`,
-  topUsersDay: (turn: WorkspaceRef, day: string) => `board:users:${turn.platform}:${turn.workspaceId}:${day}`,
-  topChannelsDay: (turn: WorkspaceRef, day: string) =>
-    `board:channels:${turn.platform}:${turn.workspaceId}:${day}`,
+    `chan:${scopedKey(turn.platform, turn.workspaceId, turn.channelId)}:day:${day}`,
+  modelDay: (model: string, day: string) => `model:${scopedKey(model)}:day:${day}`,
+  userMonth: (turn: UserRef, month: string) => `user:${userKey(turn)}:month:${month}`,
+  workspaceMonth: (turn: WorkspaceRef, month: string) => `ws:${workspaceKey(turn)}:month:${month}`,
+  topUsersDay: (turn: WorkspaceRef, day: string) => `board:users:${workspaceKey(turn)}:${day}`,
+  topChannelsDay: (turn: WorkspaceRef, day: string) => `board:channels:${workspaceKey(turn)}:${day}`,
 };
 
 /** Every counter one answer increments. */

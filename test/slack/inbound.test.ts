@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAskText } from "../../adapters/slack/commands.ts";
+import { parseAskText } from "../../adapters/slack/command-turns.ts";
 import { mentionedUserIds, slackTextToPlain } from "../../adapters/slack/inbound-text.ts";
 import { type RoutingContext, routeEvent } from "../../adapters/slack/routing.ts";
 

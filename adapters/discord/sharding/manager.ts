@@ -1,7 +1,6 @@
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REST, Routes, type Shard, ShardingManager } from "discord.js";
-import { AggregatorRegistry, Gauge, Registry } from "prom-client";
 import {
   type Config,
   ExitCode,
@@ -9,7 +8,7 @@ import {
   type RunningHealthServer,
   startHealthServer,
 } from "../../../src/index.ts";
-import type { ShardReport, ShardReportRequest } from "./protocol.ts";
+import { ShardReports } from "./shard-reports.ts";
 
 /** The part of GET /gateway/bot this manager uses. */
 interface GatewayBotInfo {
@@ -20,7 +19,6 @@ interface GatewayBotInfo {
 /** Discord allows one IDENTIFY per 5 s per rate-limit bucket (shard id % max_concurrency). */
 const identifyWindowMs = 5500;
 const spawnTimeoutMs = 60_000;
-const reportTimeoutMs = 1500;
 const respawnDelayMs = { first: 1000, max: 60_000 };
 export interface ShardManagerOptions {
   config: Config;
@@ -97,77 +95,11 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   const respawnTimers = new Map<number, NodeJS.Timeout>();
   const failures = new Map<number, number>();
 
-  // ---- reports: each shard answers readiness and metrics questions over its IPC channel ----
-  let nextRequest = 0;
-  const waiting = new Map<number, (report: ShardReport) => void>();
-
-  function ask(shard: Shard, include: ShardReportRequest["include"]): Promise<ShardReport | undefined> {
-    if (!shard.process) return Promise.resolve(undefined);
-    const id = nextRequest++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        waiting.delete(id);
-        resolve(undefined);
-      }, reportTimeoutMs);
-      waiting.set(id, (report) => {
-        clearTimeout(timer);
-        waiting.delete(id);
-        resolve(report);
-      });
-      const request: ShardReportRequest = { type: "bot:report-request", id, include };
-      shard.send(request).catch(() => waiting.get(id)?.({ type: "bot:report", id, checks: { ipc: false } }));
-    });
-  }
-
-  function onMessage(message: unknown): void {
-    const report = message as Partial<ShardReport> | null;
-    if (report?.type !== "bot:report" || typeof report.id !== "number") return;
-    waiting.get(report.id)?.(report as ShardReport);
-  }
-
-  async function readiness(): Promise<Record<string, boolean>> {
-    const shards = [...manager.shards.values()];
-    const reports = await Promise.all(shards.map((shard) => ask(shard, "readiness")));
-    const checks: Record<string, boolean> = {};
-    shards.forEach((shard, index) => {
-      const report = reports[index];
-      checks[`shard-${shard.id}`] =
-        !stopping && shard.ready && report !== undefined && Object.values(report.checks).every(Boolean);
-    });
-    for (let id = 0; id < totalShards; id++) checks[`shard-${id}`] ??= false; // not spawned yet
-    return checks;
-  }
-
-  // The manager's own series; the shards' are summed (process metrics too: totals over all processes).
-  const managerRegistry = new Registry();
-  new Gauge({
-    name: "bot_discord_shards",
-    help: "Discord shards of this manager, by state (ready or not_ready).",
-    labelNames: ["state"] as const,
-    registers: [managerRegistry],
-    collect() {
-      const ready = [...manager.shards.values()].filter((shard) => shard.ready).length;
-      this.set({ state: "ready" }, ready);
-      this.set({ state: "not_ready" }, totalShards - ready);
-    },
-  });
-
-  async function renderMetrics(): Promise<{ contentType: string; body: string }> {
-    const reports = await Promise.all([...manager.shards.values()].map((shard) => ask(shard, "metrics")));
-    const perShard = reports.flatMap((report) => (report?.metrics ? [report.metrics] : []));
-    for (const metrics of perShard) {
-      for (const metric of metrics as { name?: string; aggregator?: string }[]) {
-        // Redis is up for the bot only if every shard reaches it.
-        if (metric.name === "bot_redis_up") metric.aggregator = "min";
-      }
-    }
-    const registry = AggregatorRegistry.aggregate([...perShard, await managerRegistry.getMetricsAsJSON()]);
-    return { contentType: registry.contentType, body: await registry.metrics() };
-  }
+  const reports = new ShardReports(manager, totalShards, () => stopping);
 
   // ---- supervision ----
   function supervise(shard: Shard): void {
-    shard.on("message", onMessage);
+    shard.on("message", (message: unknown) => reports.receive(message));
     shard.on("spawn", () => {
       const child = shard.process;
       if (stopping)
@@ -235,7 +167,11 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
   try {
-    health = await startHealthServer({ port: config.PORT, readiness, metrics: { render: renderMetrics } });
+    health = await startHealthServer({
+      port: config.PORT,
+      readiness: () => reports.readiness(),
+      metrics: { render: () => reports.metrics() },
+    });
   } catch (error) {
     process.stderr.write(
       `Could not serve the health endpoints on PORT ${config.PORT}: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MemorySettingsStore } from "../../src/conversation/settings-store.ts";
 import {
   channelScope,
   type GlobalSettings,
   resolveSettings,
   workspaceScope,
-} from "../../src/conversation/system-prompt.ts";
+} from "../../src/conversation/settings-resolution.ts";
+import { MemorySettingsStore } from "../../src/conversation/settings-store.ts";
 import { conversationKey, type InboundTurn } from "../../src/conversation/turn.ts";
 
 const turn = (overrides: Partial<InboundTurn> = {}): InboundTurn => ({

@@ -1,5 +1,5 @@
 import type { ScopedSettings, SettingsStore } from "./settings-store.ts";
-import type { InboundTurn } from "./turn.ts";
+import { type InboundTurn, scopedKey, workspaceKey } from "./turn.ts";
 
 export interface GlobalSettings {
   systemPrompt: string;
@@ -9,12 +9,14 @@ export interface GlobalSettings {
 
 export interface EffectiveSettings extends GlobalSettings {}
 
+/** Where settings for the whole workspace are kept. */
 export function workspaceScope(turn: Pick<InboundTurn, "platform" | "workspaceId">): string {
-  return `${turn.platform}:${turn.workspaceId}`;
+  return workspaceKey(turn);
 }
 
+/** Where settings for one channel are kept; they override the workspace's. */
 export function channelScope(turn: Pick<InboundTurn, "platform" | "workspaceId" | "channelId">): string {
-  return `${turn.platform}:${turn.workspaceId}:${turn.channelId}`;
+  return scopedKey(turn.platform, turn.workspaceId, turn.channelId);
 }
 
 /**
