@@ -1,4 +1,4 @@
-import type { AnswerCache, CachedAnswer } from "../cache/answer-cache.ts";
+import { type AnswerCache, type CachedAnswer, isCacheable } from "../cache/answer-cache.ts";
 import { answerCacheKey, type CacheScope, scopeOf } from "../cache/cache-key.ts";
 import type { HistoryStore } from "../conversation/history-store.ts";
 import type { HistoryWindow } from "../conversation/history-window.ts";
@@ -8,7 +8,7 @@ import type { TokenCounter } from "../conversation/token-counter.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
 import type { Governance } from "../governance/governance.ts";
 import { translate } from "../i18n/translate.ts";
-import { LlmError } from "../llm/errors.ts";
+import { LlmError, StreamAbortedError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
@@ -158,9 +158,13 @@ export class Engine implements ConversationEngine {
     };
 
     const deltas = new AsyncQueue<string>();
-    const compute = () => this.complete(request, deltas, options.signal);
+    let computedHere = false;
+    const compute = () => {
+      computedHere = true;
+      return this.complete(request, deltas, options.signal);
+    };
     const useCache = deps.cache !== undefined && history.length === 0 && !window.questionTruncated;
-    const resolution: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
+    const shared: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
       useCache && deps.cache
         ? deps.cache.resolve(
             answerCacheKey({
@@ -175,6 +179,18 @@ export class Engine implements ConversationEngine {
             compute,
           )
         : compute().then((answer) => ({ answer, outcome: "bypass" as const }));
+    // Someone else's computation that was cut short (their platform refused the post, their replica
+    // shut down) is theirs alone: this caller asks the model itself rather than show a cut answer.
+    const resolution = shared.then(
+      (resolved) =>
+        resolved.outcome === "coalesced" && !isCacheable(resolved.answer)
+          ? compute().then((answer) => ({ answer, outcome: "bypass" as const }))
+          : resolved,
+      (error: unknown) => {
+        if (computedHere || !(error instanceof StreamAbortedError)) throw error;
+        return compute().then((answer) => ({ answer, outcome: "bypass" as const }));
+      },
+    );
     // Whoever computes streams into `deltas`; a caller served by the cache or by another caller's
     // computation gets no deltas, so end the queue when the resolution settles either way.
     resolution.then(
@@ -209,6 +225,7 @@ export class Engine implements ConversationEngine {
       return;
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
+    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     const usage = fromCache ? undefined : answer.usage;
     try {
       await this.recorder.record({
@@ -216,7 +233,9 @@ export class Engine implements ConversationEngine {
         key,
         question: window.question,
         questionTokens: window.questionTokens,
-        answer: answer.text,
+        // An interrupted answer is kept with its note, so that neither the model nor a reader of the
+        // history takes it for a complete one.
+        answer: answer.text + note,
         model: settings.model,
         usage,
         fromCache,
@@ -228,7 +247,6 @@ export class Engine implements ConversationEngine {
       deps.logger.error({ err: errorText(error), conversation: key }, "could not record an answered turn");
     }
     deps.observer?.answered?.({ cache: outcome });
-    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     yield {
       type: "final",
       result: { text: answer.text + note, usage, cached: fromCache, finishReason: answer.finishReason },
@@ -255,6 +273,11 @@ export class Engine implements ConversationEngine {
       else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
         finishReason = chunk.finishReason as FinishReason;
       } else finishReason = "stop"; // providers that omit finish_reason: the end of the stream is the end
+    }
+    // Whatever a client reports, a stream its caller aborted is not a finished answer.
+    if (signal?.aborted) {
+      if (!text) throw new StreamAbortedError("stream aborted by the caller");
+      finishReason = "interrupted";
     }
     usage ??= {
       promptTokens: request.promptTokens ?? 0,

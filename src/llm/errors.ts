@@ -71,6 +71,15 @@ export class UpstreamTimeoutError extends LlmError {
   readonly retryable = true;
 }
 
+/**
+ * The caller aborted the stream (the platform refused the post, shutdown): whatever arrived is not a
+ * finished answer. The SDK ends an aborted stream quietly, so the client raises this itself.
+ */
+export class StreamAbortedError extends LlmError {
+  readonly userCode = "unavailable";
+  readonly retryable = false;
+}
+
 /** The attempt budget or the total deadline ran out; `lastError` says what kept failing. */
 export class RetriesExhaustedError extends LlmError {
   readonly retryable = false;

@@ -3,7 +3,12 @@ import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Logger } from "../observability/logger.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
-import { RateLimitedError, RetriesExhaustedError, UpstreamTimeoutError } from "./errors.ts";
+import {
+  RateLimitedError,
+  RetriesExhaustedError,
+  StreamAbortedError,
+  UpstreamTimeoutError,
+} from "./errors.ts";
 import { readSnapshot } from "./rate-limit-headers.ts";
 import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
@@ -74,7 +79,17 @@ export class OpenAiChatClient implements LlmClient {
         this.options.onAttempt?.("ok", attempt);
         return;
       } catch (raw) {
-        if (options.signal?.aborted) throw raw;
+        if (options.signal?.aborted) {
+          // Aborted by the caller: never a finished answer, and never retried.
+          this.options.onAttempt?.("interrupted", attempt);
+          if (delivered) {
+            yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
+            return;
+          }
+          throw raw instanceof StreamAbortedError
+            ? raw
+            : new StreamAbortedError("stream aborted by the caller", undefined, { cause: raw });
+        }
         const error = classifyError(raw, clock.now());
         if (delivered) {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
@@ -154,8 +169,12 @@ export class OpenAiChatClient implements LlmClient {
       let finishReason: string | undefined;
       const iterator = stream[Symbol.asyncIterator]();
       for (;;) {
-        const next = await nextWithin(iterator, timeoutMs, () => controller.abort());
-        if (next.done) break;
+        const next = await nextWithin(iterator, timeoutMs, controller);
+        if (next.done) {
+          // The SDK ends an aborted stream as if it had finished; it did not.
+          if (controller.signal.aborted) throw new StreamAbortedError("stream aborted by the caller");
+          break;
+        }
         const chunk: ChatCompletionChunk = next.value;
         if (chunk.usage) {
           usage = {
@@ -182,23 +201,31 @@ export class OpenAiChatClient implements LlmClient {
 /** Added to the send time when learning a reset time, so a window is never reopened early. */
 const RESET_MARGIN_MS = 10;
 
-/** The SDK times out only the wait for headers; a stream that goes silent is ours to end. */
+/**
+ * The SDK times out only the wait for headers; a stream that goes silent is ours to end. An abort
+ * ends the wait at once: the SDK's reader may not notice it until the next bytes arrive.
+ */
 async function nextWithin<T>(
   iterator: AsyncIterator<T>,
   timeoutMs: number,
-  onTimeout: () => void,
+  controller: AbortController,
 ): Promise<IteratorResult<T>> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      onTimeout();
       reject(new UpstreamTimeoutError(`no stream chunk within ${timeoutMs} ms`));
+      controller.abort();
     }, timeoutMs);
+    onAbort = () => reject(new StreamAbortedError("stream aborted by the caller"));
+    if (controller.signal.aborted) onAbort();
+    else controller.signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([iterator.next(), timeout]);
+    return await Promise.race([iterator.next(), stop]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) controller.signal.removeEventListener("abort", onAbort);
   }
 }
 
