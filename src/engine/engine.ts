@@ -17,6 +17,7 @@ import { runCommand } from "./commands.ts";
 import type {
   EngineCommand,
   EngineEvent,
+  EngineProgress,
   EngineResult,
   FinishReason,
   UserFacingErrorCode,
@@ -157,7 +158,7 @@ export class Engine implements ConversationEngine {
       ...(deps.defaults.topP !== undefined ? { topP: deps.defaults.topP } : {}),
     };
 
-    const deltas = new AsyncQueue<string>();
+    const deltas = new AsyncQueue<StreamItem>();
     let computedHere = false;
     const compute = () => {
       computedHere = true;
@@ -197,7 +198,10 @@ export class Engine implements ConversationEngine {
       () => deltas.end(),
       () => deltas.end(),
     );
-    for await (const text of deltas) yield { type: "delta", text };
+    for await (const item of deltas) {
+      if (item.type === "delta") yield item;
+      else options.onProgress?.(item);
+    }
 
     let resolved: Awaited<typeof resolution>;
     try {
@@ -236,6 +240,7 @@ export class Engine implements ConversationEngine {
         // An interrupted answer is kept with its note, so that neither the model nor a reader of the
         // history takes it for a complete one.
         answer: answer.text + note,
+        answerTokens: note ? undefined : answer.answerTokens,
         model: settings.model,
         usage,
         fromCache,
@@ -256,19 +261,43 @@ export class Engine implements ConversationEngine {
   /** Calls the model, streaming deltas to `sink`; throws an LlmError when no text arrived at all. */
   private async complete(
     request: ChatRequest,
-    sink: AsyncQueue<string>,
+    sink: AsyncQueue<StreamItem>,
     signal?: AbortSignal,
   ): Promise<CachedAnswer> {
     let text = "";
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason = "unknown";
+    let reasoned = false;
+    let reasoningSince: number | undefined;
+    let lastThinking = 0;
+    const thinking = () => {
+      const now = this.now();
+      reasoningSince ??= now;
+      // The first one at once, then about once a second: enough for a "Thinking… 12s" line.
+      if (now - lastThinking < THINKING_EVERY_MS && lastThinking !== 0) return;
+      lastThinking = now;
+      sink.push({ type: "thinking", elapsedMs: now - reasoningSince });
+    };
     for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
-      if (chunk.type === "delta") {
-        text += chunk.text;
-        sink.push(chunk.text);
-        continue;
+      switch (chunk.type) {
+        case "delta":
+          text += chunk.text;
+          sink.push(chunk);
+          continue;
+        case "reasoning":
+          reasoned = true;
+          thinking();
+          continue;
+        case "retract":
+          reasoned = true;
+          text = "";
+          sink.push({ type: "restart" });
+          lastThinking = 0;
+          thinking();
+          continue;
       }
       usage = chunk.usage;
+      if (chunk.reasoned) reasoned = true;
       if (chunk.interrupted) finishReason = "interrupted";
       else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
         finishReason = chunk.finishReason as FinishReason;
@@ -284,8 +313,25 @@ export class Engine implements ConversationEngine {
       completionTokens: this.deps.counter.count(text),
       reported: false,
     };
-    return { text, usage, finishReason };
+    return { text, usage, finishReason, ...answerSize(usage, reasoned) };
   }
+}
+
+type StreamItem = { type: "delta"; text: string } | EngineProgress;
+
+const THINKING_EVERY_MS = 1000;
+
+/**
+ * The visible answer's size, free from the provider's count when that count is only the answer:
+ * hidden reasoning reported apart is subtracted; reasoning seen in the stream but not reported apart
+ * leaves the answer to be counted.
+ */
+function answerSize(usage: TokenUsage, reasoned: boolean): { answerTokens?: number } {
+  if (!usage.reported) return {};
+  if (usage.reasoningTokens !== undefined) {
+    return { answerTokens: Math.max(0, usage.completionTokens - usage.reasoningTokens) };
+  }
+  return reasoned ? {} : { answerTokens: usage.completionTokens };
 }
 
 function errorText(error: unknown): string {

@@ -1,5 +1,5 @@
 import type { InboundTurn } from "../conversation/turn.ts";
-import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
+import type { EngineCommand, EngineEvent, EngineProgress, EngineResult } from "./events.ts";
 import type { SettingsRequest } from "./settings-command.ts";
 
 export type { SettingsRequest };
@@ -22,6 +22,8 @@ export interface CommandOptions {
 
 export interface AskOptions {
   signal?: AbortSignal;
+  /** Reasoning progress ("Thinking… 12s"), in order with the deltas; see `EngineProgress`. */
+  onProgress?: (progress: EngineProgress) => void;
 }
 
 /**

@@ -1,5 +1,4 @@
 import OpenAI from "openai";
-import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { Logger } from "../observability/logger.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
@@ -12,6 +11,8 @@ import {
 import { readSnapshot } from "./rate-limit-headers.ts";
 import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
+import { StreamNormalizer } from "./stream-normalizer.ts";
+import type { ContentPiece } from "./think-tag-splitter.ts";
 import type { ChatRequest, LlmChunk, LlmClient, StreamOptions, TokenUsage } from "./types.ts";
 
 export interface OpenAiChatClientOptions {
@@ -73,7 +74,7 @@ export class OpenAiChatClient implements LlmClient {
       try {
         for await (const chunk of this.attempt(request, permit, options.signal)) {
           if (chunk.type === "delta") delivered = true;
-          else usage = chunk.usage;
+          else if (chunk.type === "done") usage = chunk.usage;
           yield chunk;
         }
         this.options.onAttempt?.("ok", attempt);
@@ -165,8 +166,7 @@ export class OpenAiChatClient implements LlmClient {
       const seenAt = sentAt + (clock.now() - sentAt) / 2;
       await limiter.observe(readSnapshot(response.headers, seenAt + RESET_MARGIN_MS), permit);
 
-      let usage: TokenUsage | undefined;
-      let finishReason: string | undefined;
+      const normalizer = new StreamNormalizer();
       const iterator = stream[Symbol.asyncIterator]();
       for (;;) {
         const next = await nextWithin(iterator, timeoutMs, controller);
@@ -175,26 +175,29 @@ export class OpenAiChatClient implements LlmClient {
           if (controller.signal.aborted) throw new StreamAbortedError("stream aborted by the caller");
           break;
         }
-        const chunk: ChatCompletionChunk = next.value;
-        if (chunk.usage) {
-          usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-            reported: true,
-          };
-        }
-        const choice = chunk.choices?.[0];
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        const text = choice?.delta?.content;
-        if (text) yield { type: "delta", text };
+        yield* toChunks(normalizer.accept(next.value));
       }
+      yield* toChunks(normalizer.finish());
       completed = true;
-      yield { type: "done", usage, finishReason, interrupted: false };
+      yield {
+        type: "done",
+        usage: normalizer.usage,
+        finishReason: normalizer.finishReason,
+        interrupted: false,
+        reasoned: normalizer.reasoned,
+      };
     } finally {
       signal?.removeEventListener("abort", forwardAbort);
       // Only a stream left behind holds a socket; aborting a finished one costs a DOMException per answer.
       if (!completed) controller.abort();
     }
+  }
+}
+
+function* toChunks(pieces: ContentPiece[]): Generator<LlmChunk> {
+  for (const piece of pieces) {
+    if (piece.kind === "answer") yield { type: "delta", text: piece.text };
+    else yield { type: piece.kind };
   }
 }
 
