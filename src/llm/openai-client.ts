@@ -2,12 +2,9 @@ import OpenAI from "openai";
 import type { Logger } from "../observability/logger.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
-import {
-  RateLimitedError,
-  RetriesExhaustedError,
-  StreamAbortedError,
-  UpstreamTimeoutError,
-} from "./errors.ts";
+import { RateLimitedError, RetriesExhaustedError, StreamAbortedError } from "./errors.ts";
+import { IdleWatch, nextBefore } from "./idle-watch.ts";
+import { createObservedFetch, onBodyBytes } from "./observed-fetch.ts";
 import { readSnapshot } from "./rate-limit-headers.ts";
 import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
@@ -47,6 +44,7 @@ export class OpenAiChatClient implements LlmClient {
         baseURL: options.baseURL ?? null,
         maxRetries: 0,
         timeout: options.timeoutMs,
+        fetch: createObservedFetch(),
         // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
         logger: sdkLogger(options.logger),
       });
@@ -145,6 +143,7 @@ export class OpenAiChatClient implements LlmClient {
     signal?.addEventListener("abort", forwardAbort, { once: true });
     const sentAt = clock.now();
     let completed = false;
+    const cleanups: (() => void)[] = [];
     try {
       const { data: stream, response } = await this.sdk.chat.completions
         .create(
@@ -168,8 +167,15 @@ export class OpenAiChatClient implements LlmClient {
 
       const normalizer = new StreamNormalizer();
       const iterator = stream[Symbol.asyncIterator]();
+      // The SDK times out only the wait for headers; a stream that goes silent is ours to end.
+      const watch = new IdleWatch(timeoutMs, () => controller.abort());
+      const stopWatching = onBodyBytes(response, () => watch.touch());
+      cleanups.push(() => {
+        stopWatching();
+        watch.stop();
+      });
       for (;;) {
-        const next = await nextWithin(iterator, timeoutMs, controller);
+        const next = await nextBefore(iterator, watch, controller);
         if (next.done) {
           // The SDK ends an aborted stream as if it had finished; it did not.
           if (controller.signal.aborted) throw new StreamAbortedError("stream aborted by the caller");
@@ -188,6 +194,7 @@ export class OpenAiChatClient implements LlmClient {
       };
     } finally {
       signal?.removeEventListener("abort", forwardAbort);
+      for (const cleanup of cleanups) cleanup();
       // Only a stream left behind holds a socket; aborting a finished one costs a DOMException per answer.
       if (!completed) controller.abort();
     }
@@ -203,34 +210,6 @@ function* toChunks(pieces: ContentPiece[]): Generator<LlmChunk> {
 
 /** Added to the send time when learning a reset time, so a window is never reopened early. */
 const RESET_MARGIN_MS = 10;
-
-/**
- * The SDK times out only the wait for headers; a stream that goes silent is ours to end. An abort
- * ends the wait at once: the SDK's reader may not notice it until the next bytes arrive.
- */
-async function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  timeoutMs: number,
-  controller: AbortController,
-): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      reject(new UpstreamTimeoutError(`no stream chunk within ${timeoutMs} ms`));
-      controller.abort();
-    }, timeoutMs);
-    onAbort = () => reject(new StreamAbortedError("stream aborted by the caller"));
-    if (controller.signal.aborted) onAbort();
-    else controller.signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([iterator.next(), stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) controller.signal.removeEventListener("abort", onAbort);
-  }
-}
 
 /** Routes the SDK's own log calls into pino at debug level (they can quote model output). */
 function sdkLogger(logger: Logger) {

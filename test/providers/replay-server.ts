@@ -73,6 +73,8 @@ export async function startReplayServer(options: ReplayOptions = {}): Promise<Re
       res.end(transcript.body);
       return;
     }
+    // A provider sends a stream's headers at once, before any event (keep-alive comments included).
+    res.flushHeaders();
     const events = splitEvents(transcript.body);
     for (const [index, event] of events.entries()) {
       await options.beforeEvent?.(index, event.toString("utf8"));
