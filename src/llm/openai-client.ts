@@ -1,8 +1,14 @@
 import OpenAI from "openai";
 import type { Logger } from "../observability/logger.ts";
+import { CapabilityMemory } from "./capability-memory.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
-import { RateLimitedError, RetriesExhaustedError, StreamAbortedError } from "./errors.ts";
+import {
+  RateLimitedError,
+  RetriesExhaustedError,
+  StreamAbortedError,
+  UnsupportedFieldError,
+} from "./errors.ts";
 import { IdleWatch, nextBefore } from "./idle-watch.ts";
 import { createObservedFetch, onBodyBytes } from "./observed-fetch.ts";
 import { readSnapshot } from "./rate-limit-headers.ts";
@@ -25,6 +31,8 @@ export interface OpenAiChatClientOptions {
   onAttempt?: (outcome: AttemptOutcome, attempt: number) => void;
   /** Injected for tests of other transports; the official SDK by default. */
   sdk?: OpenAI;
+  /** What endpoints refused; shared by clients of one endpoint. A fresh memory by default. */
+  capabilities?: CapabilityMemory;
 }
 
 export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_error" | "fatal_error";
@@ -35,8 +43,12 @@ export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_
  */
 export class OpenAiChatClient implements LlmClient {
   private readonly sdk: OpenAI;
+  private readonly capabilities: CapabilityMemory;
+  private readonly endpoint: string;
 
   constructor(private readonly options: OpenAiChatClientOptions) {
+    this.capabilities = options.capabilities ?? new CapabilityMemory();
+    this.endpoint = options.baseURL ?? "default";
     this.sdk =
       options.sdk ??
       new OpenAI({
@@ -89,7 +101,20 @@ export class OpenAiChatClient implements LlmClient {
             ? raw
             : new StreamAbortedError("stream aborted by the caller", undefined, { cause: raw });
         }
-        const error = classifyError(raw, clock.now());
+        const error = classifyError(raw, clock.now(), { estimateTokens: estimate });
+        if (
+          error instanceof UnsupportedFieldError &&
+          error.field === "stream_options" &&
+          this.capabilities.remember(this.endpoint, "stream_options")
+        ) {
+          // Once per endpoint: ask again at once without the field (usage is then estimated).
+          logger.warn(
+            { err: error.message, field: error.field },
+            "llm endpoint refused a field; asking without it",
+          );
+          this.options.onAttempt?.("fatal_error", attempt);
+          continue;
+        }
         if (delivered) {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
           logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
@@ -154,7 +179,9 @@ export class OpenAiChatClient implements LlmClient {
             ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
             ...(request.topP !== undefined ? { top_p: request.topP } : {}),
             stream: true,
-            stream_options: { include_usage: true },
+            ...(this.capabilities.refuses(this.endpoint, "stream_options")
+              ? {}
+              : { stream_options: { include_usage: true } }),
           },
           { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 },
         )
