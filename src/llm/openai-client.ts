@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import type { Logger } from "../observability/logger.ts";
 import { CapabilityMemory } from "./capability-memory.ts";
 import { classifyError } from "./classify-error.ts";
@@ -31,6 +31,8 @@ export interface OpenAiChatClientOptions {
   onAttempt?: (outcome: AttemptOutcome, attempt: number) => void;
   /** Injected for tests of other transports; the official SDK by default. */
   sdk?: OpenAI;
+  /** Azure OpenAI: `baseURL` is the resource endpoint and the request's model the deployment. */
+  azure?: { apiVersion: string } | undefined;
   /** What endpoints refused; shared by clients of one endpoint. A fresh memory by default. */
   capabilities?: CapabilityMemory;
 }
@@ -49,17 +51,23 @@ export class OpenAiChatClient implements LlmClient {
   constructor(private readonly options: OpenAiChatClientOptions) {
     this.capabilities = options.capabilities ?? new CapabilityMemory();
     this.endpoint = options.baseURL ?? "default";
+    const common = {
+      apiKey: options.apiKey,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      fetch: createObservedFetch(),
+      // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
+      logger: sdkLogger(options.logger),
+    };
+    if (options.azure && !options.baseURL) {
+      throw new Error("OPENAI_PROVIDER=azure needs OPENAI_BASE_URL, the resource endpoint");
+    }
     this.sdk =
       options.sdk ??
-      new OpenAI({
-        apiKey: options.apiKey,
-        baseURL: options.baseURL ?? null,
-        maxRetries: 0,
-        timeout: options.timeoutMs,
-        fetch: createObservedFetch(),
-        // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
-        logger: sdkLogger(options.logger),
-      });
+      (options.azure
+        ? // The key goes in the api-key header; the model names the deployment in the URL.
+          new AzureOpenAI({ ...common, endpoint: options.baseURL, apiVersion: options.azure.apiVersion })
+        : new OpenAI({ ...common, baseURL: options.baseURL ?? null }));
   }
 
   async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<LlmChunk> {
