@@ -76,7 +76,12 @@ export class TurnRecorder {
       completionTokens,
       cachedAnswers: turn.fromCache ? 1 : 0,
       savedTokens: turn.fromCache ? savedTokens(turn, deps.counter) : 0,
-      costMicros: deps.governance?.prices.costMicros(turn.model, promptTokens, completionTokens) ?? 0,
+      costMicros:
+        deps.governance?.prices.costMicros(turn.model, {
+          promptTokens,
+          completionTokens,
+          cachedPromptTokens: turn.usage?.cachedPromptTokens,
+        }) ?? 0,
     });
     if (turn.fromCache) return;
     const day = dayOf(now);

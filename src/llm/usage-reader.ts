@@ -23,8 +23,10 @@ function toUsage(value: unknown): TokenUsage | undefined {
   if (prompt === undefined || completion === undefined) return undefined;
   const promptDetails = isRecord(value.prompt_tokens_details) ? value.prompt_tokens_details : {};
   const completionDetails = isRecord(value.completion_tokens_details) ? value.completion_tokens_details : {};
-  // DeepSeek also reports `prompt_cache_hit_tokens`; it equals `cached_tokens` where both are sent.
-  const cached = count(promptDetails.cached_tokens) ?? count(value.prompt_cache_hit_tokens);
+  // DeepSeek also reports `prompt_cache_hit_tokens`, Moonshot a top-level `cached_tokens`; they equal
+  // `prompt_tokens_details.cached_tokens` where both are sent.
+  const cached =
+    count(promptDetails.cached_tokens) ?? count(value.cached_tokens) ?? count(value.prompt_cache_hit_tokens);
   const reasoning = count(completionDetails.reasoning_tokens);
   return {
     promptTokens: prompt,
