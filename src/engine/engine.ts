@@ -269,12 +269,12 @@ export class Engine implements ConversationEngine {
     let finishReason: FinishReason = "unknown";
     let reasoned = false;
     let reasoningSince: number | undefined;
-    let lastThinking = 0;
+    let lastThinking: number | undefined;
     const thinking = () => {
       const now = this.now();
       reasoningSince ??= now;
       // The first one at once, then about once a second: enough for a "Thinking… 12s" line.
-      if (now - lastThinking < THINKING_EVERY_MS && lastThinking !== 0) return;
+      if (lastThinking !== undefined && now - lastThinking < THINKING_EVERY_MS) return;
       lastThinking = now;
       sink.push({ type: "thinking", elapsedMs: now - reasoningSince });
     };
@@ -292,7 +292,7 @@ export class Engine implements ConversationEngine {
           reasoned = true;
           text = "";
           sink.push({ type: "restart" });
-          lastThinking = 0;
+          lastThinking = undefined;
           thinking();
           continue;
       }

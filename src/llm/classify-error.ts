@@ -14,6 +14,7 @@ import {
   UpstreamUnavailableError,
 } from "./errors.ts";
 import { rawErrorBody } from "./observed-fetch.ts";
+import { retryAfterMs } from "./rate-limit-headers.ts";
 import { rateLimitWaitMs } from "./rate-limit-hints.ts";
 
 /**
@@ -99,7 +100,7 @@ function classifyStatus(error: APIError, now: number, context: ErrorContext): Ll
     return new MisconfiguredError(message, status, options);
   }
   if (status === 408 || status === 409 || status >= 500) {
-    return new UpstreamUnavailableError(message, status, rateLimitWaitMs(error.headers, "", now), options);
+    return new UpstreamUnavailableError(message, status, retryAfterMs(error.headers, now), options);
   }
   return new BadRequestError(message, status, options);
 }

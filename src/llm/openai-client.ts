@@ -120,7 +120,7 @@ export class OpenAiChatClient implements LlmClient {
             { err: error.message, field: error.field },
             "llm endpoint refused a field; asking without it",
           );
-          this.options.onAttempt?.("fatal_error", attempt);
+          this.options.onAttempt?.("retryable_error", attempt);
           continue;
         }
         if (delivered) {

@@ -66,7 +66,7 @@ describe("a refused stream_options is dropped once and remembered for the endpoi
     });
   }
 
-  it("a server that refuses it for another reason is not asked again and again", async () => {
+  it("a server that still refuses without it is not asked again and again", async () => {
     bot = await startReplayBot({ LLM_MAX_ATTEMPTS: "3" });
     bot.replay.play(loadTranscript("fireworks/stream-options-400.http"));
     const { result } = await bot.ask("q");
