@@ -12,6 +12,7 @@ export type {
   EngineCommand,
   EngineEvent,
   EngineFailure,
+  EngineProgress,
   EngineResult,
   FailureAudience,
 } from "./engine/events.ts";

@@ -43,6 +43,7 @@ export function createServices(
     new OpenAiChatClient({
       apiKey: config.OPENAI_API_KEY,
       baseURL: config.OPENAI_BASE_URL,
+      azure: config.OPENAI_PROVIDER === "azure" ? { apiVersion: config.OPENAI_API_VERSION } : undefined,
       timeoutMs: config.LLM_TIMEOUT_MS,
       policy: new RetryPolicy({ maxAttempts: config.LLM_MAX_ATTEMPTS, deadlineMs: config.LLM_DEADLINE_MS }),
       limiter: stores.limiter,

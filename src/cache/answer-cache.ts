@@ -4,6 +4,8 @@ export interface CachedAnswer {
   text: string;
   usage: TokenUsage | undefined;
   finishReason: FinishReason;
+  /** The visible answer's own size in tokens when the provider's count tells it; counted otherwise. */
+  answerTokens?: number;
 }
 
 /** hit: served from the cache; miss: this caller computed it; coalesced: waited for another caller's computation. */

@@ -1,4 +1,4 @@
-import type { AnswerCache, CachedAnswer } from "../cache/answer-cache.ts";
+import { type AnswerCache, type CachedAnswer, isCacheable } from "../cache/answer-cache.ts";
 import { answerCacheKey, scopeOf } from "../cache/cache-key.ts";
 import type { HistoryStore } from "../conversation/history-store.ts";
 import type { HistoryWindow } from "../conversation/history-window.ts";
@@ -8,7 +8,7 @@ import type { TokenCounter } from "../conversation/token-counter.ts";
 import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
 import type { Governance } from "../governance/governance.ts";
 import { resolveLocale, translate } from "../i18n/translate.ts";
-import { LlmError } from "../llm/errors.ts";
+import { LlmError, StreamAbortedError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
@@ -17,6 +17,7 @@ import { runCommand } from "./commands.ts";
 import type {
   EngineCommand,
   EngineEvent,
+  EngineProgress,
   EngineResult,
   FailureAudience,
   FinishReason,
@@ -164,10 +165,14 @@ export class Engine implements ConversationEngine {
       ...(deps.defaults.topP !== undefined ? { topP: deps.defaults.topP } : {}),
     };
 
-    const deltas = new AsyncQueue<string>();
-    const compute = () => this.complete(request, deltas, options.signal);
+    const deltas = new AsyncQueue<StreamItem>();
+    let computedHere = false;
+    const compute = () => {
+      computedHere = true;
+      return this.complete(request, deltas, options.signal);
+    };
     const useCache = deps.cache !== undefined && history.length === 0 && !window.questionTruncated;
-    const resolution: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
+    const shared: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
       useCache && deps.cache
         ? deps.cache.resolve(
             answerCacheKey({
@@ -182,13 +187,28 @@ export class Engine implements ConversationEngine {
             compute,
           )
         : compute().then((answer) => ({ answer, outcome: "bypass" as const }));
+    // Someone else's computation that was cut short (their platform refused the post, their replica
+    // shut down) is theirs alone: this caller asks the model itself rather than show a cut answer.
+    const resolution = shared.then(
+      (resolved) =>
+        resolved.outcome === "coalesced" && !isCacheable(resolved.answer)
+          ? compute().then((answer) => ({ answer, outcome: "bypass" as const }))
+          : resolved,
+      (error: unknown) => {
+        if (computedHere || !(error instanceof StreamAbortedError)) throw error;
+        return compute().then((answer) => ({ answer, outcome: "bypass" as const }));
+      },
+    );
     // Whoever computes streams into `deltas`; a caller served by the cache or by another caller's
     // computation gets no deltas, so end the queue when the resolution settles either way.
     resolution.then(
       () => deltas.end(),
       () => deltas.end(),
     );
-    for await (const text of deltas) yield { type: "delta", text };
+    for await (const item of deltas) {
+      if (item.type === "delta") yield item;
+      else options.onProgress?.(item);
+    }
 
     let resolved: Awaited<typeof resolution>;
     try {
@@ -216,6 +236,7 @@ export class Engine implements ConversationEngine {
       return;
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
+    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
     const usage = fromCache ? undefined : answer.usage;
     try {
       await this.recorder.record({
@@ -223,7 +244,10 @@ export class Engine implements ConversationEngine {
         key,
         question: window.question,
         questionTokens: window.questionTokens,
-        answer: answer.text,
+        // An interrupted answer is kept with its note, so that neither the model nor a reader of the
+        // history takes it for a complete one.
+        answer: answer.text + note,
+        answerTokens: note ? undefined : answer.answerTokens,
         model: settings.model,
         usage,
         fromCache,
@@ -235,14 +259,11 @@ export class Engine implements ConversationEngine {
       deps.logger.error({ err: errorText(error), conversation: key }, "could not record an answered turn");
     }
     deps.observer?.answered?.({ cache: outcome });
-    const notes = [
-      ...(answer.finishReason === "interrupted" ? [translate(locale, "note.interrupted")] : []),
-      ...(attachmentNote ? [`_${attachmentNote}_`] : []),
-    ];
     yield {
       type: "final",
       result: {
-        text: [answer.text, ...notes].join("\n\n"),
+        // The file note is about this message only: shown, never remembered.
+        text: answer.text + note + (attachmentNote ? `\n\n_${attachmentNote}_` : ""),
         usage,
         cached: fromCache,
         finishReason: answer.finishReason,
@@ -254,31 +275,77 @@ export class Engine implements ConversationEngine {
   /** Calls the model, streaming deltas to `sink`; throws an LlmError when no text arrived at all. */
   private async complete(
     request: ChatRequest,
-    sink: AsyncQueue<string>,
+    sink: AsyncQueue<StreamItem>,
     signal?: AbortSignal,
   ): Promise<CachedAnswer> {
     let text = "";
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason = "unknown";
+    let reasoned = false;
+    let reasoningSince: number | undefined;
+    let lastThinking: number | undefined;
+    const thinking = () => {
+      const now = this.now();
+      reasoningSince ??= now;
+      // The first one at once, then about once a second: enough for a "Thinking… 12s" line.
+      if (lastThinking !== undefined && now - lastThinking < THINKING_EVERY_MS) return;
+      lastThinking = now;
+      sink.push({ type: "thinking", elapsedMs: now - reasoningSince });
+    };
     for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
-      if (chunk.type === "delta") {
-        text += chunk.text;
-        sink.push(chunk.text);
-        continue;
+      switch (chunk.type) {
+        case "delta":
+          text += chunk.text;
+          sink.push(chunk);
+          continue;
+        case "reasoning":
+          reasoned = true;
+          thinking();
+          continue;
+        case "retract":
+          reasoned = true;
+          text = "";
+          sink.push({ type: "restart" });
+          lastThinking = undefined;
+          thinking();
+          continue;
       }
       usage = chunk.usage;
+      if (chunk.reasoned) reasoned = true;
       if (chunk.interrupted) finishReason = "interrupted";
       else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
         finishReason = chunk.finishReason as FinishReason;
       } else finishReason = "stop"; // providers that omit finish_reason: the end of the stream is the end
+    }
+    // Whatever a client reports, a stream its caller aborted is not a finished answer.
+    if (signal?.aborted) {
+      if (!text) throw new StreamAbortedError("stream aborted by the caller");
+      finishReason = "interrupted";
     }
     usage ??= {
       promptTokens: request.promptTokens ?? 0,
       completionTokens: this.deps.counter.count(text),
       reported: false,
     };
-    return { text, usage, finishReason };
+    return { text, usage, finishReason, ...answerSize(usage, reasoned) };
   }
+}
+
+type StreamItem = { type: "delta"; text: string } | EngineProgress;
+
+const THINKING_EVERY_MS = 1000;
+
+/**
+ * The visible answer's size, free from the provider's count when that count is only the answer:
+ * hidden reasoning reported apart is subtracted; reasoning seen in the stream but not reported apart
+ * leaves the answer to be counted.
+ */
+function answerSize(usage: TokenUsage, reasoned: boolean): { answerTokens?: number } {
+  if (!usage.reported) return {};
+  if (usage.reasoningTokens !== undefined) {
+    return { answerTokens: Math.max(0, usage.completionTokens - usage.reasoningTokens) };
+  }
+  return reasoned ? {} : { answerTokens: usage.completionTokens };
 }
 
 function errorText(error: unknown): string {

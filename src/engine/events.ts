@@ -38,3 +38,16 @@ export type EngineCommand = "reset" | "help" | "usage" | "config";
  * of (usually equal to) `final.result.text`; adapters render `final.result.text` as the truth.
  */
 export type EngineEvent = { type: "delta"; text: string } | { type: "final"; result: EngineResult };
+
+/**
+ * Progress an adapter may show while no answer text flows; delivered through `AskOptions.onProgress`,
+ * in order with the deltas (called just before the next delta or final is yielded).
+ *
+ * `thinking`: the model is reasoning. It comes when reasoning starts and then about once a second
+ * while it lasts, with the time since reasoning began. Render it in the placeholder or typing line as
+ * "Thinking… 12s" until the next delta or the final result replaces it; the reasoning text itself is
+ * never passed on. `restart`: the deltas so far were reasoning after all (a model whose stream began
+ * inside `<think>` without the tag): clear what was shown and show "Thinking…" again; the final
+ * result's text is the answer.
+ */
+export type EngineProgress = { type: "thinking"; elapsedMs: number } | { type: "restart" };

@@ -21,6 +21,8 @@ export interface AnsweredTurn {
   question: string;
   questionTokens: number;
   answer: string;
+  /** The answer's own size in tokens when known without counting (never its hidden reasoning). */
+  answerTokens?: number | undefined;
   model: string;
   usage: TokenUsage | undefined;
   fromCache: boolean;
@@ -59,9 +61,10 @@ export class TurnRecorder {
       assistant: turn.answer,
       userTokens: turn.questionTokens,
       // The provider's count of the answer is free; counting it again is the engine's largest CPU cost.
+      // It is used only when it is the visible answer's size: reasoning tokens would shrink memory.
       assistantTokens:
-        turn.usage?.reported === true
-          ? turn.usage.completionTokens + MESSAGE_OVERHEAD_TOKENS
+        turn.answerTokens !== undefined
+          ? turn.answerTokens + MESSAGE_OVERHEAD_TOKENS
           : deps.counter.countMessage(turn.answer),
     });
     const now = deps.now();
@@ -73,7 +76,12 @@ export class TurnRecorder {
       completionTokens,
       cachedAnswers: turn.fromCache ? 1 : 0,
       savedTokens: turn.fromCache ? savedTokens(turn, deps.counter) : 0,
-      costMicros: deps.governance?.prices.costMicros(turn.model, promptTokens, completionTokens) ?? 0,
+      costMicros:
+        deps.governance?.prices.costMicros(turn.model, {
+          promptTokens,
+          completionTokens,
+          cachedPromptTokens: turn.usage?.cachedPromptTokens,
+        }) ?? 0,
     });
     if (turn.fromCache) return;
     const day = dayOf(now);

@@ -1,6 +1,6 @@
 import type { CacheScope } from "../cache/cache-key.ts";
 import type { InboundTurn } from "../conversation/turn.ts";
-import type { EngineCommand, EngineEvent, EngineResult } from "./events.ts";
+import type { EngineCommand, EngineEvent, EngineProgress, EngineResult } from "./events.ts";
 import type { SettingsRequest } from "./settings-command.ts";
 
 export type { SettingsRequest };
@@ -34,6 +34,8 @@ export interface CommandOptions {
 
 export interface AskOptions {
   signal?: AbortSignal;
+  /** Reasoning progress ("Thinking… 12s"), in order with the deltas; see `EngineProgress`. */
+  onProgress?: (progress: EngineProgress) => void;
 }
 
 /**

@@ -1,34 +1,55 @@
+import { calcPrice } from "@pydantic/genai-prices";
+
 /** USD per million tokens. Estimates for reports; the provider's invoice is the truth. */
 export interface ModelPrice {
   input: number;
   output: number;
+  /** Prompt tokens served from the provider's cache; `input` when unset. */
+  cachedInput?: number | undefined;
 }
 
-/** Public list prices of common models (late 2026); override or extend with MODEL_PRICES. */
-export const defaultPrices: Record<string, ModelPrice> = {
-  "gpt-4.1": { input: 2, output: 8 },
-  "gpt-4.1-mini": { input: 0.4, output: 1.6 },
-  "gpt-4.1-nano": { input: 0.1, output: 0.4 },
-  "gpt-4o": { input: 2.5, output: 10 },
-  "gpt-4o-mini": { input: 0.15, output: 0.6 },
-  "gpt-5": { input: 1.25, output: 10 },
-  "gpt-5-mini": { input: 0.25, output: 2 },
-  "gpt-5-nano": { input: 0.05, output: 0.4 },
-  "deepseek-chat": { input: 0.28, output: 0.42 },
-};
+/** What one answer used, as the provider reported it. */
+export interface PricedUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Of `promptTokens`, those read from the provider's prompt cache. */
+  cachedPromptTokens?: number | undefined;
+}
 
+/**
+ * Prices per model: MODEL_PRICES first, then the prices maintained in @pydantic/genai-prices (with
+ * cached-input prices, updated with each release of the package; no network at run time). Hidden
+ * reasoning tokens are part of `completionTokens` and billed as output, as providers bill them.
+ */
 export class PriceTable {
-  private readonly prices: Record<string, ModelPrice>;
-
-  constructor(overrides: Record<string, ModelPrice> = {}) {
-    this.prices = { ...defaultPrices, ...overrides };
-  }
+  constructor(private readonly overrides: Record<string, ModelPrice> = {}) {}
 
   /** Cost in micro-dollars (integers add up exactly in counters); 0 for a model without a price. */
-  costMicros(model: string, promptTokens: number, completionTokens: number): number {
-    const price = this.prices[model] ?? this.prices[model.replace(/-\d{4}-\d{2}-\d{2}$/, "")];
-    if (!price) return 0;
-    return Math.round(promptTokens * price.input + completionTokens * price.output);
+  costMicros(model: string, usage: PricedUsage): number {
+    const cached = Math.min(usage.cachedPromptTokens ?? 0, usage.promptTokens);
+    const override = this.overrides[model] ?? this.overrides[model.replace(/-\d{4}-\d{2}-\d{2}$/, "")];
+    if (override) {
+      return Math.round(
+        (usage.promptTokens - cached) * override.input +
+          cached * (override.cachedInput ?? override.input) +
+          usage.completionTokens * override.output,
+      );
+    }
+    const price = safeCalcPrice(model, usage.promptTokens, cached, usage.completionTokens);
+    return price === undefined ? 0 : Math.round(price * 1_000_000);
+  }
+}
+
+function safeCalcPrice(model: string, input: number, cached: number, output: number): number | undefined {
+  try {
+    // The package counts cache reads inside input_tokens, as OpenAI-compatible usage does.
+    const result = calcPrice(
+      { input_tokens: input, cache_read_tokens: cached, output_tokens: output },
+      model,
+    );
+    return result?.total_price;
+  } catch {
+    return undefined;
   }
 }
 

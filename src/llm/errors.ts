@@ -45,9 +45,39 @@ export class ContextTooLongError extends LlmError {
   readonly retryable = false;
 }
 
-/** Any other 4xx: our request is wrong and repeating it will not help. */
+/** Any other 4xx: the provider refused the request and repeating it will not help. */
 export class BadRequestError extends LlmError {
-  readonly userCode = "internal";
+  readonly userCode: UserFacingErrorCode = "bad_request";
+  readonly retryable = false;
+}
+
+/**
+ * A 400 naming a request field the server does not accept (`stream_options` on some compatible
+ * servers): the client drops the field, remembers that for the endpoint, and asks again once.
+ */
+export class UnsupportedFieldError extends BadRequestError {
+  constructor(
+    message: string,
+    readonly field: string,
+    status?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, status, options);
+  }
+}
+
+/** The provider's content filter blocked the question or the answer (Azure `content_filter`). */
+export class ContentFilteredError extends LlmError {
+  readonly userCode = "content_filtered";
+  readonly retryable = false;
+}
+
+/**
+ * A provider quota that clears by itself later but not within a retry (Gemini's RESOURCE_EXHAUSTED,
+ * per minute or per day): said to the user at once instead of burning five attempts.
+ */
+export class ProviderQuotaError extends LlmError {
+  readonly userCode = "provider_quota";
   readonly retryable = false;
 }
 
@@ -69,6 +99,15 @@ export class UpstreamUnavailableError extends LlmError {
 export class UpstreamTimeoutError extends LlmError {
   readonly userCode = "timed_out";
   readonly retryable = true;
+}
+
+/**
+ * The caller aborted the stream (the platform refused the post, shutdown): whatever arrived is not a
+ * finished answer. The SDK ends an aborted stream quietly, so the client raises this itself.
+ */
+export class StreamAbortedError extends LlmError {
+  readonly userCode = "unavailable";
+  readonly retryable = false;
 }
 
 /** The attempt budget or the total deadline ran out; `lastError` says what kept failing. */

@@ -1,12 +1,21 @@
-import OpenAI from "openai";
-import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import OpenAI, { AzureOpenAI } from "openai";
 import type { Logger } from "../observability/logger.ts";
+import { CapabilityMemory } from "./capability-memory.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
-import { RateLimitedError, RetriesExhaustedError, UpstreamTimeoutError } from "./errors.ts";
+import {
+  RateLimitedError,
+  RetriesExhaustedError,
+  StreamAbortedError,
+  UnsupportedFieldError,
+} from "./errors.ts";
+import { IdleWatch, nextBefore } from "./idle-watch.ts";
+import { createObservedFetch, onBodyBytes } from "./observed-fetch.ts";
 import { readSnapshot } from "./rate-limit-headers.ts";
 import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "./rate-limiter.ts";
 import type { RetryPolicy } from "./retry-policy.ts";
+import { StreamNormalizer } from "./stream-normalizer.ts";
+import type { ContentPiece } from "./think-tag-splitter.ts";
 import type { ChatRequest, LlmChunk, LlmClient, StreamOptions, TokenUsage } from "./types.ts";
 
 export interface OpenAiChatClientOptions {
@@ -22,6 +31,10 @@ export interface OpenAiChatClientOptions {
   onAttempt?: (outcome: AttemptOutcome, attempt: number) => void;
   /** Injected for tests of other transports; the official SDK by default. */
   sdk?: OpenAI;
+  /** Azure OpenAI: `baseURL` is the resource endpoint and the request's model the deployment. */
+  azure?: { apiVersion: string } | undefined;
+  /** What endpoints refused; shared by clients of one endpoint. A fresh memory by default. */
+  capabilities?: CapabilityMemory;
 }
 
 export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_error" | "fatal_error";
@@ -32,18 +45,29 @@ export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_
  */
 export class OpenAiChatClient implements LlmClient {
   private readonly sdk: OpenAI;
+  private readonly capabilities: CapabilityMemory;
+  private readonly endpoint: string;
 
   constructor(private readonly options: OpenAiChatClientOptions) {
+    this.capabilities = options.capabilities ?? new CapabilityMemory();
+    this.endpoint = options.baseURL ?? "default";
+    const common = {
+      apiKey: options.apiKey,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      fetch: createObservedFetch(),
+      // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
+      logger: sdkLogger(options.logger),
+    };
+    if (options.azure && !options.baseURL) {
+      throw new Error("OPENAI_PROVIDER=azure needs OPENAI_BASE_URL, the resource endpoint");
+    }
     this.sdk =
       options.sdk ??
-      new OpenAI({
-        apiKey: options.apiKey,
-        baseURL: options.baseURL ?? null,
-        maxRetries: 0,
-        timeout: options.timeoutMs,
-        // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
-        logger: sdkLogger(options.logger),
-      });
+      (options.azure
+        ? // The key goes in the api-key header; the model names the deployment in the URL.
+          new AzureOpenAI({ ...common, endpoint: options.baseURL, apiVersion: options.azure.apiVersion })
+        : new OpenAI({ ...common, baseURL: options.baseURL ?? null }));
   }
 
   async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<LlmChunk> {
@@ -68,14 +92,37 @@ export class OpenAiChatClient implements LlmClient {
       try {
         for await (const chunk of this.attempt(request, permit, options.signal)) {
           if (chunk.type === "delta") delivered = true;
-          else usage = chunk.usage;
+          else if (chunk.type === "done") usage = chunk.usage;
           yield chunk;
         }
         this.options.onAttempt?.("ok", attempt);
         return;
       } catch (raw) {
-        if (options.signal?.aborted) throw raw;
-        const error = classifyError(raw, clock.now());
+        if (options.signal?.aborted) {
+          // Aborted by the caller: never a finished answer, and never retried.
+          this.options.onAttempt?.("interrupted", attempt);
+          if (delivered) {
+            yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
+            return;
+          }
+          throw raw instanceof StreamAbortedError
+            ? raw
+            : new StreamAbortedError("stream aborted by the caller", undefined, { cause: raw });
+        }
+        const error = classifyError(raw, clock.now(), { estimateTokens: estimate });
+        if (
+          error instanceof UnsupportedFieldError &&
+          error.field === "stream_options" &&
+          this.capabilities.remember(this.endpoint, "stream_options")
+        ) {
+          // Once per endpoint: ask again at once without the field (usage is then estimated).
+          logger.warn(
+            { err: error.message, field: error.field },
+            "llm endpoint refused a field; asking without it",
+          );
+          this.options.onAttempt?.("retryable_error", attempt);
+          continue;
+        }
         if (delivered) {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
           logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
@@ -129,6 +176,7 @@ export class OpenAiChatClient implements LlmClient {
     signal?.addEventListener("abort", forwardAbort, { once: true });
     const sentAt = clock.now();
     let completed = false;
+    const cleanups: (() => void)[] = [];
     try {
       const { data: stream, response } = await this.sdk.chat.completions
         .create(
@@ -139,7 +187,9 @@ export class OpenAiChatClient implements LlmClient {
             ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
             ...(request.topP !== undefined ? { top_p: request.topP } : {}),
             stream: true,
-            stream_options: { include_usage: true },
+            ...(this.capabilities.refuses(this.endpoint, "stream_options")
+              ? {}
+              : { stream_options: { include_usage: true } }),
           },
           { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 },
         )
@@ -150,57 +200,51 @@ export class OpenAiChatClient implements LlmClient {
       const seenAt = sentAt + (clock.now() - sentAt) / 2;
       await limiter.observe(readSnapshot(response.headers, seenAt + RESET_MARGIN_MS), permit);
 
-      let usage: TokenUsage | undefined;
-      let finishReason: string | undefined;
+      const normalizer = new StreamNormalizer();
       const iterator = stream[Symbol.asyncIterator]();
+      // The SDK times out only the wait for headers; a stream that goes silent is ours to end.
+      const watch = new IdleWatch(timeoutMs, () => controller.abort());
+      const stopWatching = onBodyBytes(response, () => watch.touch());
+      cleanups.push(() => {
+        stopWatching();
+        watch.stop();
+      });
       for (;;) {
-        const next = await nextWithin(iterator, timeoutMs, () => controller.abort());
-        if (next.done) break;
-        const chunk: ChatCompletionChunk = next.value;
-        if (chunk.usage) {
-          usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-            reported: true,
-          };
+        const next = await nextBefore(iterator, watch, controller);
+        if (next.done) {
+          // The SDK ends an aborted stream as if it had finished; it did not.
+          if (controller.signal.aborted) throw new StreamAbortedError("stream aborted by the caller");
+          break;
         }
-        const choice = chunk.choices?.[0];
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        const text = choice?.delta?.content;
-        if (text) yield { type: "delta", text };
+        yield* toChunks(normalizer.accept(next.value));
       }
+      yield* toChunks(normalizer.finish());
       completed = true;
-      yield { type: "done", usage, finishReason, interrupted: false };
+      yield {
+        type: "done",
+        usage: normalizer.usage,
+        finishReason: normalizer.finishReason,
+        interrupted: false,
+        reasoned: normalizer.reasoned,
+      };
     } finally {
       signal?.removeEventListener("abort", forwardAbort);
+      for (const cleanup of cleanups) cleanup();
       // Only a stream left behind holds a socket; aborting a finished one costs a DOMException per answer.
       if (!completed) controller.abort();
     }
   }
 }
 
-/** Added to the send time when learning a reset time, so a window is never reopened early. */
-const RESET_MARGIN_MS = 10;
-
-/** The SDK times out only the wait for headers; a stream that goes silent is ours to end. */
-async function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  timeoutMs: number,
-  onTimeout: () => void,
-): Promise<IteratorResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new UpstreamTimeoutError(`no stream chunk within ${timeoutMs} ms`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([iterator.next(), timeout]);
-  } finally {
-    clearTimeout(timer);
+function* toChunks(pieces: ContentPiece[]): Generator<LlmChunk> {
+  for (const piece of pieces) {
+    if (piece.kind === "answer") yield { type: "delta", text: piece.text };
+    else yield { type: piece.kind };
   }
 }
+
+/** Added to the send time when learning a reset time, so a window is never reopened early. */
+const RESET_MARGIN_MS = 10;
 
 /** Routes the SDK's own log calls into pino at debug level (they can quote model output). */
 function sdkLogger(logger: Logger) {

@@ -21,17 +21,30 @@ export interface TokenUsage {
   completionTokens: number;
   /** True when the provider reported it; false when we counted it ourselves. */
   reported: boolean;
+  /** Of `promptTokens`, those served from the provider's prompt cache (billed at the cached price). */
+  cachedPromptTokens?: number;
+  /** Of `completionTokens`, hidden reasoning: billed, but not part of the visible answer. */
+  reasoningTokens?: number;
 }
 
 /** What a streaming completion yields: text deltas, then one `done`. */
 export type LlmChunk =
   | { type: "delta"; text: string }
+  /** The model is reasoning; its reasoning text is never passed on. */
+  | { type: "reasoning" }
+  /**
+   * The answer text so far was reasoning after all (a stream that began inside `<think>`): the
+   * consumer forgets it. Deltas after this are the answer.
+   */
+  | { type: "retract" }
   | {
       type: "done";
       usage: TokenUsage | undefined;
       finishReason: string | undefined;
       /** The stream broke after at least one delta; the text so far is all there is. */
       interrupted: boolean;
+      /** True when any reasoning passed in the stream (so `completionTokens` is not the answer's size). */
+      reasoned?: boolean;
     };
 
 export interface StreamOptions {

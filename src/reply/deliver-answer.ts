@@ -1,5 +1,5 @@
 import type { InboundTurn } from "../conversation/turn.ts";
-import type { EngineEvent, EngineResult } from "../engine/events.ts";
+import type { EngineEvent, EngineProgress, EngineResult } from "../engine/events.ts";
 import type { ConversationEngine } from "../engine/types.ts";
 import { translate } from "../i18n/translate.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -59,7 +59,18 @@ export async function deliverAnswer(
   const stop = () => cancel.abort(options.stopping?.reason);
   if (options.stopping?.aborted) stop();
   options.stopping?.addEventListener("abort", stop, { once: true });
-  const events = engine.ask(turn, { signal: cancel.signal })[Symbol.asyncIterator]();
+  const onProgress = (progress: EngineProgress) => {
+    if (progress.type === "restart") {
+      reply.restart();
+      reply.showStatus(translate(locale, "thinking"));
+      return;
+    }
+    const seconds = Math.floor(progress.elapsedMs / 1000);
+    reply.showStatus(
+      seconds > 0 ? translate(locale, "thinking_for", { seconds }) : translate(locale, "thinking"),
+    );
+  };
+  const events = engine.ask(turn, { signal: cancel.signal, onProgress })[Symbol.asyncIterator]();
   const notPosted = (error: unknown): Delivery => {
     cancel.abort();
     return { outcome: "not-posted", messageIds: [], error };

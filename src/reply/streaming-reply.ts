@@ -41,6 +41,7 @@ export class StreamingReply {
   private refusal: { error: unknown } | undefined;
   private editTimer: unknown;
   private typingTimer: unknown;
+  private statusAt = Number.NEGATIVE_INFINITY;
   /** Text writes (posts and edits) before the final one; what benchmarks and tests count. */
   interimWrites = 0;
 
@@ -81,6 +82,42 @@ export class StreamingReply {
       const id = await this.surface.post(0, content);
       this.shown[0] = { id, content, textWrittenAt: Number.NEGATIVE_INFINITY };
     });
+  }
+
+  /**
+   * Shows a status (the model is thinking, for how long) where the answer will be, while no text has
+   * come: in the placeholder, at most once per interval, never delaying the first words. Surfaces
+   * without a placeholder keep their own indicator (typing, a deferred "thinking…").
+   */
+  showStatus(status: string): void {
+    if (this.text !== "" || this.finalText !== undefined || this.discarded || this.refusal) return;
+    if (this.surface.pending === "typing") this.startTyping();
+    if (this.surface.pending !== "placeholder") return;
+    const now = this.clock.now();
+    if (now < this.statusAt + this.options.editIntervalMs) return;
+    this.statusAt = now;
+    const content = this.surface.format?.(status) ?? status;
+    void this.exclusive(async () => {
+      if (this.text !== "" || this.finalText !== undefined || this.discarded) return;
+      const shown = this.shown[0];
+      if (shown) {
+        if (shown.content === content) return;
+        await this.surface.edit(0, shown.id, content).catch((error: unknown) => {
+          this.options.onMinorFailure?.(error, "interim write");
+        });
+        this.shown[0] = { ...shown, content, textWrittenAt: Number.NEGATIVE_INFINITY };
+        return;
+      }
+      const id = await this.surface.post(0, content);
+      this.shown[0] = { id, content, textWrittenAt: Number.NEGATIVE_INFINITY };
+    });
+  }
+
+  /** The text streamed so far was not the answer after all (reasoning): forget it. */
+  restart(): void {
+    if (this.finalText !== undefined || this.discarded) return;
+    this.text = "";
+    this.statusAt = Number.NEGATIVE_INFINITY;
   }
 
   /** Adds streamed text. Cheap to call on every delta: writes are throttled. */

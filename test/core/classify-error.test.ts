@@ -33,7 +33,7 @@ type ErrorClass = abstract new (...args: never[]) => LlmError;
 /** What each kind of failure must classify as: the error class, the user-facing code, retryable. */
 const RATE_LIMITED = [RateLimitedError, "rate_limited", true] as const;
 const QUOTA_EXHAUSTED = [QuotaExhaustedError, "quota_exhausted", false] as const;
-const BAD_REQUEST = [BadRequestError, "internal", false] as const;
+const BAD_REQUEST = [BadRequestError, "bad_request", false] as const;
 const TOO_LONG = [ContextTooLongError, "too_long", false] as const;
 const MISCONFIGURED = [MisconfiguredError, "misconfigured", false] as const;
 const UNAVAILABLE = [UpstreamUnavailableError, "unavailable", true] as const;

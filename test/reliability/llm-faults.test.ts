@@ -68,11 +68,8 @@ function conversation(request: RequestInfo | undefined): string[] {
 /** What the follow-up's request must carry before the follow-up itself. */
 function remembered(fault: LlmFault, question: string): string[] {
   if (fault.remembered === "nothing") return [];
-  const interrupted = `\n\n${translate("en", "note.interrupted")}`;
-  const answer = fault.finalText.endsWith(interrupted)
-    ? fault.finalText.slice(0, -interrupted.length)
-    : fault.finalText;
-  return [question, answer];
+  // An interrupted answer is remembered with its note, never as if it were complete.
+  return [question, fault.finalText];
 }
 
 async function onDiscord(fault: LlmFault, bot = patient): Promise<void> {

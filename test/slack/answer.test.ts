@@ -213,6 +213,45 @@ describe("answerInSlack", () => {
     expect([asked, other.messenger.log]).toEqual([false, ["post C1/1.1 ts1: Down."]]);
   });
 
+  it("shows how long the model has been thinking in the placeholder, then the answer at once", async () => {
+    const { messenger, clock, run } = setUp(async function* (options) {
+      options.onProgress?.({ type: "thinking", elapsedMs: 0 });
+      clock.advance(1200);
+      options.onProgress?.({ type: "thinking", elapsedMs: 1200 });
+      clock.advance(300); // too soon for another write: skipped
+      options.onProgress?.({ type: "thinking", elapsedMs: 1500 });
+      clock.advance(1000);
+      options.onProgress?.({ type: "thinking", elapsedMs: 2500 });
+      await flushUntil(() => messenger.log.length === 3);
+      yield { type: "delta", text: "The answer" };
+      yield answer("The answer.");
+    });
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual([
+      "post C1/1.1 ts1: …thinking",
+      "update ts1: …thinking (1 s)",
+      "update ts1: …thinking (2 s)",
+      "update ts1: The answer",
+      "update ts1: The answer.",
+    ]);
+  });
+
+  it("clears text that turned out to be reasoning and shows thinking again", async () => {
+    const { messenger, run } = setUp(async function* (options) {
+      yield { type: "delta", text: "Let me think" };
+      await flushUntil(() => messenger.log.length === 1);
+      options.onProgress?.({ type: "restart" });
+      await flushUntil(() => messenger.log.length === 2);
+      yield answer("Paris.");
+    });
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual([
+      "post C1/1.1 ts1: Let me think",
+      "update ts1: …thinking",
+      "update ts1: Paris.",
+    ]);
+  });
+
   it("aborts the engine's work and ends its turn when Slack refuses the placeholder", async () => {
     const { messenger, engine, run } = setUp(async function* (options) {
       yield { type: "delta", text: "partial" };

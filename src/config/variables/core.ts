@@ -16,7 +16,16 @@ export const coreVariables = {
     example: "https://api.openai.com/v1",
     defaultText: "SDK default",
   }),
-  OPENAI_MODEL: variable(env.string().default("gpt-4.1-mini"), { description: "Model name." }),
+  OPENAI_MODEL: variable(env.string().default("gpt-4.1-mini"), {
+    description: "Model name; with OPENAI_PROVIDER=azure, the deployment name.",
+  }),
+  OPENAI_PROVIDER: variable(env.enumOf(["openai", "azure"]).default("openai"), {
+    description:
+      "openai: any OpenAI-compatible endpoint. azure: Azure OpenAI, with OPENAI_BASE_URL the resource endpoint (https://NAME.openai.azure.com) and the key sent in the api-key header.",
+  }),
+  OPENAI_API_VERSION: variable(env.string().default("2024-10-21"), {
+    description: "Azure OpenAI API version (OPENAI_PROVIDER=azure only).",
+  }),
   SYSTEM_PROMPT: variable(env.string().default(DEFAULT_SYSTEM_PROMPT), {
     description: "Global system prompt; workspace and channel prompts are layered after it.",
     defaultText: "answer in the user's language, concisely",

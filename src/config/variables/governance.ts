@@ -11,7 +11,16 @@ const priceTable = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) })));
+  .pipe(
+    z.record(
+      z.string(),
+      z.object({
+        input: z.number().min(0),
+        output: z.number().min(0),
+        cachedInput: z.number().min(0).optional(),
+      }),
+    ),
+  );
 
 export const governanceVariables = {
   USER_DAILY_TOKEN_BUDGET: variable(env.int(1).optional(), {
@@ -48,6 +57,6 @@ export const governanceVariables = {
   DMS_ENABLED: variable(env.bool().default(true), { description: "Answer direct messages." }),
   MODEL_PRICES: variable(priceTable.optional(), {
     description:
-      'Price table override, USD per million tokens, e.g. {"my-model":{"input":0.5,"output":1.5}}; merged over the built-in table.',
+      'Price table override, USD per million tokens, e.g. {"my-model":{"input":0.5,"output":1.5,"cachedInput":0.1}}; wins over the prices the @pydantic/genai-prices package ships. cachedInput defaults to input.',
   }),
 };

@@ -1,6 +1,7 @@
 /** English texts. Every locale file has exactly these keys and `{placeholders}` (checked by a test). */
 export const en = {
   thinking: "…thinking",
+  thinking_for: "…thinking ({seconds} s)",
   "error.rate_limited": "I'm getting too many requests right now. Please try again in a minute.",
   "error.quota_exhausted": "The AI service's quota or credit is used up. Please tell the bot's operator.",
   "error.misconfigured":
@@ -10,6 +11,10 @@ export const en = {
   "error.unavailable": "The AI service is unavailable right now. Please try again shortly.",
   "error.empty_question": "Ask me something after the mention, e.g. “@bot how do I reset my password?”",
   "error.internal": "Something went wrong on my side. Please try again.",
+  "error.bad_request": "The AI service refused this request. Please rephrase or shorten it and try again.",
+  "error.content_filtered":
+    "The AI provider's content filter blocked this request. Please rephrase your question.",
+  "error.provider_quota": "The AI provider's usage quota is used up for now. Please try again later.",
   "error.access_denied": "Sorry, you can't use this bot here.",
   "error.dms_disabled": "Direct messages are turned off for this bot. Please ask in a channel.",
   "error.user_budget": "You've used your token budget for today. It resets in {resetIn} (midnight UTC).",

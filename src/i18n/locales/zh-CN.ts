@@ -2,6 +2,7 @@ import type { MessageKey } from "./en.ts";
 
 export const zhCN: Record<MessageKey, string> = {
   thinking: "…思考中",
+  thinking_for: "…思考中（{seconds} 秒）",
   "error.rate_limited": "当前请求过多，请一分钟后再试。",
   "error.quota_exhausted": "AI 服务的额度或余额已用完，请联系机器人管理员。",
   "error.misconfigured": "机器人配置有误（API 密钥或模型），请联系机器人管理员。",
@@ -10,6 +11,9 @@ export const zhCN: Record<MessageKey, string> = {
   "error.unavailable": "AI 服务暂时不可用，请稍后再试。",
   "error.empty_question": "请在提及我之后写下问题，例如“@bot 如何重置密码？”",
   "error.internal": "我这边出了点问题，请重试。",
+  "error.bad_request": "AI 服务拒绝了这个请求。请换个说法或缩短后重试。",
+  "error.content_filtered": "AI 服务商的内容过滤拦截了这个请求。请换个说法再问。",
+  "error.provider_quota": "AI 服务商的用量配额暂时用完了，请稍后再试。",
   "error.access_denied": "抱歉，你无法在此处使用这个机器人。",
   "error.dms_disabled": "此机器人已关闭私信功能，请在频道中提问。",
   "error.user_budget": "你今天的 token 额度已用完，将在 {resetIn} 后重置（UTC 午夜）。",

@@ -67,7 +67,7 @@ export const faultCases: ReliabilityCase[] = [
     case: "headers, then a stall mid-stream",
     behaviour:
       "After LLM_TIMEOUT_MS without a chunk the answer ends with the text that arrived and a note that it " +
-      "was cut off. No retry, so no second copy; the history keeps the partial answer the user saw.",
+      "was cut off. No retry, so no second copy; the history keeps the partial answer the user saw, with its note.",
     tests: bothMentions("stall mid-stream"),
   },
   {
@@ -75,6 +75,27 @@ export const faultCases: ReliabilityCase[] = [
     case: "a stream cut mid-way",
     behaviour: "The text that arrived and the cut-off note; no retry; the history keeps what the user saw.",
     tests: bothMentions("stream cut mid-way"),
+  },
+  {
+    area: "LLM faults",
+    case: "the platform refuses the post mid-stream, answer cache on",
+    behaviour:
+      "The turn is aborted and the aborted stream is an error, never a finished answer: nothing is cached, so " +
+      "the same question asked later (or on another replica sharing Redis) gets a whole answer from the model.",
+    tests: [
+      {
+        file: "test/providers/aborted-stream-adapters.test.ts",
+        test: "Discord: the post refused, the same question later gets a whole answer",
+      },
+      {
+        file: "test/providers/aborted-stream-adapters.test.ts",
+        test: "Slack: the post refused, the same question later gets a whole answer",
+      },
+      {
+        file: "test/providers/aborted-stream-replicas.test.ts",
+        test: "an answer aborted on replica A is not in the shared cache for replica B",
+      },
+    ],
   },
   {
     area: "LLM faults",
