@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderAnswerParts } from "../../adapters/slack/render-parts.ts";
-import { translate } from "../../src/i18n/translate.ts";
 import { echoResponder, lastUserMessage, type RequestInfo } from "../fakes/openai-server.ts";
 import { type ReliabilityBot, startReliabilityBot } from "./support/bot.ts";
 import { askDiscord, contentHistory, discordAnswer, EDIT, repliesSent } from "./support/discord-user.ts";
