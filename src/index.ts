@@ -37,6 +37,7 @@ export {
 export { createLogger, type Logger } from "./observability/logger.ts";
 export { systemTimerClock, type TimerClock } from "./reply/clock.ts";
 export { type Delivery, type DeliveryOutcome, deliverAnswer, showText } from "./reply/deliver-answer.ts";
+export { InFlightWork } from "./reply/in-flight-work.ts";
 export { EMPTY_ANSWER, PartRenderer } from "./reply/part-renderer.ts";
 export { StreamingReply, type StreamingReplyOptions } from "./reply/streaming-reply.ts";
 export type { ReplySurface } from "./reply/surface.ts";

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from "node:timers/promises";
 import { type Client, type ClientOptions, Events } from "discord.js";
-import type { Adapter, AdapterServices, EngineNotice } from "../../src/index.ts";
+import { type Adapter, type AdapterServices, type EngineNotice, InFlightWork } from "../../src/index.ts";
 import { createDiscordClient } from "./client.ts";
 import type { DiscordContext } from "./context.ts";
 import { ConversationMemory } from "./conversations.ts";
@@ -48,9 +47,8 @@ export class DiscordAdapter implements Adapter {
   readonly name = "discord";
   private client: Client | undefined;
   private accepting = false;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly work = new InFlightWork();
   private readonly memory = new ConversationMemory();
-  private readonly stopping = new AbortController();
 
   constructor(
     private readonly services: AdapterServices,
@@ -125,18 +123,15 @@ export class DiscordAdapter implements Adapter {
 
   async stop(): Promise<void> {
     this.accepting = false;
-    const drainMs = this.options.drainTimeoutMs ?? this.services.config.SHUTDOWN_TIMEOUT_MS;
-    await Promise.race([this.idle(), delay(drainMs, undefined, { ref: false })]);
-    // Past the deadline: end what still streams with a short message instead of leaving it half-written.
-    this.stopping.abort();
-    await Promise.race([this.idle(), delay(2000, undefined, { ref: false })]);
+    // Past the deadline, what still streams ends with a short message instead of half-written.
+    await this.work.drain(this.options.drainTimeoutMs ?? this.services.config.SHUTDOWN_TIMEOUT_MS);
     await this.client?.destroy();
     this.client = undefined;
   }
 
   /** Resolves when no message or command is being handled (tests wait on it before counting calls). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   private async registerCommands(client: Client<true>): Promise<void> {
@@ -161,13 +156,13 @@ export class DiscordAdapter implements Adapter {
       client: client as Client<true>,
       services: this.services,
       memory: this.memory,
-      stopping: this.stopping.signal,
+      stopping: this.work.stopping,
       editIntervalMs: this.services.config.DISCORD_EDIT_INTERVAL_MS,
     };
-    const task = work(ctx)
-      .catch((error: unknown) => this.logFailure(channelId, error))
-      .finally(() => this.inFlight.delete(task));
-    this.inFlight.add(task);
+    this.work.run(
+      () => work(ctx),
+      (error) => this.logFailure(channelId, error),
+    );
   }
 
   private logFailure(channelId: string | null, error: unknown): void {

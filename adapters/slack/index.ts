@@ -1,10 +1,8 @@
-import { setMaxListeners } from "node:events";
 import type { Server } from "node:http";
-import { setTimeout as delay } from "node:timers/promises";
 import type { App, CustomRoute, webApi } from "@slack/bolt";
 import { webApi as slackWebApi } from "@slack/bolt";
 import type { Adapter, AdapterServices, Config, PlatformAdapter, TimerClock } from "../../src/index.ts";
-import { healthRoutes } from "../../src/index.ts";
+import { healthRoutes, InFlightWork } from "../../src/index.ts";
 import type { SlackReplySettings } from "./answer.ts";
 import { createBoltApp, type SlackMode } from "./app.ts";
 import { registerCommands } from "./commands.ts";
@@ -74,20 +72,15 @@ export function createSlackAdapter(
 ): SlackAdapter {
   const { config, logger } = services;
   const mode: SlackMode = config.SLACK_APP_TOKEN ? "socket" : "http";
-  let stopping = new AbortController();
-  const running = new Set<Promise<void>>();
+  let work = new InFlightWork();
   let app: App | undefined;
   let starting = false;
   let httpServer: Server | undefined;
   let botUserId: string | undefined;
   let noticeMessenger: WebClientMessenger | undefined;
 
-  const runDetached = (name: string, work: () => Promise<void>) => {
-    const task = work()
-      .catch((error: unknown) => logger.error({ error: errorSummary(error) }, `${name} failed`))
-      .finally(() => running.delete(task));
-    running.add(task);
-  };
+  const runDetached = (name: string, task: () => Promise<void>) =>
+    work.run(task, (error) => logger.error({ error: errorSummary(error) }, `${name} failed`));
 
   return {
     name: "slack",
@@ -100,9 +93,7 @@ export function createSlackAdapter(
         await postNoticeToChannels(noticeMessenger, channels, notice, logger);
       }
     },
-    async idle() {
-      while (running.size > 0) await Promise.allSettled([...running]);
-    },
+    idle: () => work.idle(),
     get httpServer() {
       return httpServer;
     },
@@ -131,11 +122,7 @@ export function createSlackAdapter(
           .catch((error: unknown) => logger.warn({ error: errorSummary(error) }, "slack stop failed"));
       }
       httpServer = undefined;
-      const drained = Promise.allSettled([...running]);
-      const deadline = options.drainTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS;
-      await Promise.race([drained, delay(deadline, undefined, { ref: false })]);
-      stopping.abort();
-      await drained;
+      await work.drain(options.drainTimeoutMs ?? config.SHUTDOWN_TIMEOUT_MS);
     },
   };
 
@@ -154,9 +141,7 @@ export function createSlackAdapter(
     });
     const client = new slackWebApi.WebClient(botToken, clientOptions);
     const identity = await verifyBotToken(client);
-    stopping = new AbortController();
-    // Every answer in flight listens for the stop; dozens at once are normal, not a leak.
-    setMaxListeners(0, stopping.signal);
+    work = new InFlightWork();
     const port = options.port ?? config.PORT;
     const bolt = createBoltApp({
       mode,
@@ -191,7 +176,7 @@ export function createSlackAdapter(
       messenger,
       answeredThreads: new AnsweredThreads(),
       replies,
-      signal: stopping.signal,
+      signal: work.stopping,
       runDetached,
     };
     registerEventHandlers(bolt, context);
