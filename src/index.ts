@@ -40,5 +40,5 @@ export { type Delivery, type DeliveryOutcome, deliverAnswer, showText } from "./
 export { InFlightWork } from "./reply/in-flight-work.ts";
 export { EMPTY_ANSWER, PartRenderer } from "./reply/part-renderer.ts";
 export { StreamingReply, type StreamingReplyOptions } from "./reply/streaming-reply.ts";
-export type { ReplySurface } from "./reply/surface.ts";
+export type { NativeStream, ReplySurface } from "./reply/surface.ts";
 export { MIN_SPLIT_LIMIT } from "./text/split-message.ts";

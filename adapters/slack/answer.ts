@@ -7,6 +7,7 @@ import {
 } from "../../src/index.ts";
 import { errorSummary } from "./errors.ts";
 import type { SlackMessenger } from "./messenger.ts";
+import { type NativeStreamingSupport, SlackNativeStream } from "./native-stream.ts";
 import { type SlackPlace, SlackThreadSurface } from "./thread-surface.ts";
 
 /**
@@ -23,6 +24,8 @@ export interface SlackReplySettings {
   clock?: TimerClock;
   /** 0 posts the placeholder before the engine has said anything. */
   placeholderDelayMs?: number;
+  /** Set with SLACK_NATIVE_STREAMING=auto: answers in threads stream through chat.startStream. */
+  nativeStreaming?: NativeStreamingSupport;
 }
 
 /**
@@ -38,7 +41,26 @@ export async function answerInSlack(
   signal: AbortSignal,
   showPrivately?: (text: string) => Promise<boolean>,
 ): Promise<DeliveryOutcome> {
-  const surface = new SlackThreadSurface(settings.messenger, place, settings.partLimit, showPrivately);
+  const native = settings.nativeStreaming;
+  const threadTs = place.threadTs;
+  const nativeStream =
+    native && threadTs && native.allows(turn.workspaceId)
+      ? () =>
+          new SlackNativeStream(
+            settings.messenger,
+            {
+              channelId: place.channelId,
+              threadTs,
+              recipientTeamId: turn.workspaceId,
+              recipientUserId: turn.userId,
+            },
+            native,
+          )
+      : undefined;
+  const surface = new SlackThreadSurface(settings.messenger, place, settings.partLimit, {
+    ...(showPrivately ? { showPrivately } : {}),
+    ...(nativeStream ? { nativeStream } : {}),
+  });
   const delivery = await deliverAnswer(services.engine, turn, surface, {
     editIntervalMs: settings.updateIntervalMs,
     pendingDelayMs: settings.placeholderDelayMs ?? DEFAULT_PLACEHOLDER_DELAY_MS,

@@ -17,6 +17,7 @@ import {
 } from "./errors.ts";
 import { registerEventHandlers } from "./events.ts";
 import { WebClientMessenger } from "./messenger.ts";
+import { NativeStreamingSupport } from "./native-stream.ts";
 import { postNoticeToChannels, slackNoticeChannels } from "./notices.ts";
 import { AnsweredThreads } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
@@ -164,6 +165,9 @@ export function createSlackAdapter(
     noticeMessenger = messenger;
     const replies: SlackReplySettings = {
       messenger,
+      ...(config.SLACK_NATIVE_STREAMING === "auto"
+        ? { nativeStreaming: new NativeStreamingSupport(logger) }
+        : {}),
       updateIntervalMs: options.updateIntervalMs ?? config.SLACK_UPDATE_INTERVAL_MS,
       ...(options.partLimit ? { partLimit: options.partLimit } : {}),
       ...(options.clock ? { clock: options.clock } : {}),

@@ -1,4 +1,4 @@
-import type { ReplySurface } from "../../src/index.ts";
+import type { NativeStream, ReplySurface } from "../../src/index.ts";
 import type { SlackMessenger } from "./messenger.ts";
 import { markdownToMrkdwn } from "./mrkdwn.ts";
 import { DEFAULT_PART_LIMIT, slackPartRenderer } from "./render-parts.ts";
@@ -19,16 +19,22 @@ export class SlackThreadSurface implements ReplySurface {
   readonly messageLimit: number;
 
   readonly showPrivately?: (text: string) => Promise<boolean>;
+  readonly openNativeStream?: () => NativeStream | undefined;
 
   constructor(
     private readonly messenger: SlackMessenger,
     private readonly place: SlackPlace,
     partLimit = DEFAULT_PART_LIMIT,
-    showPrivately?: (text: string) => Promise<boolean>,
+    extras: {
+      showPrivately?: (text: string) => Promise<boolean>;
+      /** Slack's own streaming for this answer, where the workspace allows it. */
+      nativeStream?: () => NativeStream | undefined;
+    } = {},
   ) {
     slackPartRenderer(partLimit); // validates the limit
     this.messageLimit = partLimit;
-    if (showPrivately) this.showPrivately = showPrivately;
+    if (extras.showPrivately) this.showPrivately = extras.showPrivately;
+    if (extras.nativeStream) this.openNativeStream = extras.nativeStream;
   }
 
   format(markdown: string): string {

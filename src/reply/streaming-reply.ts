@@ -1,6 +1,6 @@
 import { systemTimerClock, type TimerClock } from "./clock.ts";
 import { PartRenderer } from "./part-renderer.ts";
-import type { ReplySurface } from "./surface.ts";
+import type { NativeStream, ReplySurface } from "./surface.ts";
 
 export interface StreamingReplyOptions {
   /** Least time between two text writes of one message; edits are rate limited on every platform. */
@@ -42,6 +42,8 @@ export class StreamingReply {
   private editTimer: unknown;
   private typingTimer: unknown;
   private statusAt = Number.NEGATIVE_INFINITY;
+  /** The platform's own streaming, while it works for this answer. */
+  private native: { stream: NativeStream; sent: string; started: boolean; lastAt: number } | undefined;
   /** Text writes (posts and edits) before the final one; what benchmarks and tests count. */
   interimWrites = 0;
 
@@ -51,6 +53,13 @@ export class StreamingReply {
   ) {
     this.clock = options.clock ?? systemTimerClock;
     this.renderer = new PartRenderer(surface.messageLimit, surface.format?.bind(surface));
+    const stream = surface.openNativeStream?.();
+    if (stream) this.native = { stream, sent: "", started: false, lastAt: Number.NEGATIVE_INFINITY };
+  }
+
+  /** Whether the answer went out through the platform's own streaming. */
+  get streamedNatively(): boolean {
+    return this.native?.started === true;
   }
 
   /** True once the first message was refused: nothing more will be shown. */
@@ -142,7 +151,8 @@ export class StreamingReply {
     this.kick();
     await this.settled();
     if (this.refusal) throw this.refusal.error;
-    return this.shown.map((message) => message.id);
+    const streamedId = this.native?.started ? this.native.stream.messageId : undefined;
+    return streamedId ? [streamedId] : this.shown.map((message) => message.id);
   }
 
   /**
@@ -153,6 +163,8 @@ export class StreamingReply {
     this.discarded = true;
     this.stopTimers();
     await this.settled();
+    if (this.native?.started) await this.native.stream.remove();
+    this.native = undefined;
     if (this.shown.length === 0) {
       await this.surface.withdraw?.();
       return;
@@ -237,6 +249,7 @@ export class StreamingReply {
 
   private async renderOnce(): Promise<void> {
     if (this.discarded) return;
+    if (this.native && (await this.renderNatively())) return;
     const final = this.finalText !== undefined;
     const parts = final
       ? this.renderer.final(this.finalText ?? "")
@@ -284,6 +297,61 @@ export class StreamingReply {
       }
     } else if (nextWriteAt !== undefined) {
       this.scheduleEdit(nextWriteAt);
+    }
+  }
+
+  /**
+   * One round through the native stream; false hands the round (and the rest of the answer) to
+   * posting and editing: the platform refused, or the final text does not continue the stream.
+   */
+  private async renderNatively(): Promise<boolean> {
+    const native = this.native;
+    if (!native) return false;
+    const { stream } = native;
+    const final = this.finalText !== undefined;
+    const text = this.finalText ?? this.text;
+    const continues = text.startsWith(native.sent) && text.length <= stream.maxLength;
+    try {
+      if (final && continues && native.started) {
+        await stream.stop(text.slice(native.sent.length));
+        return true;
+      }
+      if (final || !continues) {
+        this.native = undefined;
+        if (native.started) await stream.remove();
+        return false;
+      }
+      const pending = text.slice(native.sent.length);
+      if (pending === "") return true;
+      const dueAt = native.lastAt + this.options.editIntervalMs;
+      if (native.started && this.clock.now() < dueAt) {
+        this.scheduleEdit(dueAt);
+        return true;
+      }
+      if (native.started) await stream.append(pending);
+      else await this.startNatively(stream, pending);
+      native.sent = text;
+      native.lastAt = this.clock.now();
+      if (!final) this.interimWrites += 1;
+      return true;
+    } catch (error) {
+      // Not here, after all: this answer continues as posts and edits.
+      this.options.onMinorFailure?.(error, "interim write");
+      this.native = undefined;
+      if (native.started) await stream.remove().catch(() => undefined);
+      return false;
+    }
+  }
+
+  private async startNatively(stream: NativeStream, text: string): Promise<void> {
+    await stream.start(text);
+    if (this.native) this.native.started = true;
+    this.stopTyping();
+    // A placeholder posted while waiting gives way to the streamed message.
+    for (const placeholder of this.shown.splice(0)) {
+      await this.surface.delete(0, placeholder.id).catch((error: unknown) => {
+        this.options.onMinorFailure?.(error, "cleanup");
+      });
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { answerInSlack } from "../../adapters/slack/answer.ts";
-import type { SlackMessenger } from "../../adapters/slack/messenger.ts";
+import type { SlackMessenger, StreamPlace } from "../../adapters/slack/messenger.ts";
+import { NativeStreamingSupport } from "../../adapters/slack/native-stream.ts";
 import { MIN_PART_LIMIT, renderAnswerParts } from "../../adapters/slack/render-parts.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
 import type {
@@ -17,6 +18,7 @@ import { ManualClock } from "../support/manual-clock.ts";
 class RecordingMessenger implements SlackMessenger {
   readonly log: string[] = [];
   refusePosts = false;
+  refuseStreams = false;
   private next = 1;
 
   async post(channelId: string, text: string, threadTs: string | undefined): Promise<string> {
@@ -32,6 +34,23 @@ class RecordingMessenger implements SlackMessenger {
 
   async remove(_channelId: string, ts: string): Promise<void> {
     this.log.push(`delete ${ts}`);
+  }
+
+  async startStream(place: StreamPlace, markdown: string): Promise<string> {
+    if (this.refuseStreams) throw new Error("feature_not_enabled");
+    const ts = `ts${this.next++}`;
+    this.log.push(
+      `start ${place.channelId}/${place.threadTs} for ${place.recipientUserId} ${ts}: ${markdown}`,
+    );
+    return ts;
+  }
+
+  async appendStream(_channelId: string, ts: string, markdown: string): Promise<void> {
+    this.log.push(`append ${ts}: ${markdown}`);
+  }
+
+  async stopStream(_channelId: string, ts: string, markdown: string): Promise<void> {
+    this.log.push(`stop ${ts}: ${markdown}`);
   }
 }
 
@@ -92,7 +111,12 @@ const turn: InboundTurn = {
   isDirectMessage: false,
 };
 
-function setUp(script: Script, placeholderDelayMs?: number, partLimit?: number) {
+function setUp(
+  script: Script,
+  placeholderDelayMs?: number,
+  partLimit?: number,
+  nativeStreaming?: NativeStreamingSupport,
+) {
   const messenger = new RecordingMessenger();
   const engine = new ScriptedEngine(script);
   const clock = new ManualClock();
@@ -104,6 +128,7 @@ function setUp(script: Script, placeholderDelayMs?: number, partLimit?: number) 
         clock,
         ...(placeholderDelayMs === undefined ? {} : { placeholderDelayMs }),
         ...(partLimit === undefined ? {} : { partLimit }),
+        ...(nativeStreaming ? { nativeStreaming } : {}),
       },
       { engine, logger: silentLogger },
       locale ? { ...turn, locale } : turn,
@@ -272,6 +297,87 @@ describe("answerInSlack", () => {
     expect(await run()).toBe("answered");
     expect(messenger.log.at(-1)).toBe("update ts1: Something went wrong on my side. Please try again.");
     expect(engine.ended).toBe(1);
+  });
+});
+
+describe("answerInSlack with Slack's own streaming (SLACK_NATIVE_STREAMING=auto)", () => {
+  it("starts the stream with the first words, appends once a second, stops with the rest, mentions defused", async () => {
+    const { messenger, clock, run } = setUp(
+      async function* () {
+        yield { type: "delta", text: "Hi <!channel> " };
+        await flushUntil(() => messenger.log.length === 1);
+        yield { type: "delta", text: "and @here" };
+        clock.advance(1000);
+        await flushUntil(() => messenger.log.length === 2);
+        yield { type: "delta", text: ", bye" };
+        yield answer("Hi <!channel> and @here, bye.");
+      },
+      undefined,
+      undefined,
+      new NativeStreamingSupport(silentLogger),
+    );
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual([
+      "start C1/1.1 for U1 ts1: Hi <\u200b!channel> ",
+      "append ts1: and @\u200bhere",
+      "stop ts1: , bye.",
+    ]);
+  });
+
+  it("posts and updates where Slack refuses to stream, and stops asking in that workspace", async () => {
+    const support = new NativeStreamingSupport(silentLogger);
+    const script: Script = async function* () {
+      yield { type: "delta", text: "Hel" };
+      yield answer("Hello");
+    };
+    const first = setUp(script, undefined, undefined, support);
+    first.messenger.refuseStreams = true;
+    expect(await first.run()).toBe("answered");
+    expect(first.messenger.log).toEqual(["post C1/1.1 ts1: Hel", "update ts1: Hello"]);
+    const second = setUp(script, undefined, undefined, support);
+    expect(await second.run()).toBe("answered");
+    expect(second.messenger.log).toEqual(["post C1/1.1 ts1: Hel", "update ts1: Hello"]);
+    expect(support.allows("T1")).toBe(false);
+  });
+
+  it("takes the streamed message back when the final text does not continue it", async () => {
+    const { messenger, run } = setUp(
+      async function* () {
+        yield { type: "delta", text: "partial" };
+        await flushUntil(() => messenger.log.length === 1);
+        yield failure("unavailable", "Down.");
+      },
+      undefined,
+      undefined,
+      new NativeStreamingSupport(silentLogger),
+    );
+    expect(await run()).toBe("answered");
+    expect(messenger.log).toEqual([
+      "start C1/1.1 for U1 ts1: partial",
+      "delete ts1",
+      "post C1/1.1 ts2: Down.",
+    ]);
+  });
+
+  it("does not stream at a DM's top level, where there is no thread to stream into", async () => {
+    const messenger = new RecordingMessenger();
+    const engine = new ScriptedEngine(async function* () {
+      yield { type: "delta", text: "Hi" };
+      yield answer("Hi!");
+    });
+    await answerInSlack(
+      {
+        messenger,
+        updateIntervalMs: 1000,
+        clock: new ManualClock(),
+        nativeStreaming: new NativeStreamingSupport(silentLogger),
+      },
+      { engine, logger: silentLogger },
+      { ...turn, isDirectMessage: true, channelId: "D1" },
+      { channelId: "D1", threadTs: undefined },
+      new AbortController().signal,
+    );
+    expect(messenger.log).toEqual(["post D1/top ts1: Hi", "update ts1: Hi!"]);
   });
 });
 

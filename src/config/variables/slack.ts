@@ -25,6 +25,10 @@ export const slackVariables = {
   SLACK_UPDATE_INTERVAL_MS: variable(env.int(250, 60_000).default(1000), {
     description: "Minimum time between two edits of a streaming answer (chat.update is rate limited).",
   }),
+  SLACK_NATIVE_STREAMING: variable(env.enumOf(["off", "auto"]).default("off"), {
+    description:
+      "`auto`: answers in threads stream through Slack's chat.startStream/appendStream/stopStream, falling back to post-and-update where Slack refuses; `off`: always post and update.",
+  }),
   SLACK_COMMAND_ASK: variable(env.string().default("/ask"), {
     description: "Slash command that asks a question.",
   }),

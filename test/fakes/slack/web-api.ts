@@ -16,8 +16,17 @@ export interface FakeMessage {
   ts: string;
   threadTs: string | undefined;
   text: string;
-  /** The text of each chat.update, in order. */
+  /** The text of each chat.update (or appended stream), in order. */
   updates: string[];
+  /** Started with chat.startStream and not stopped yet. */
+  streaming?: boolean;
+}
+
+function streamedText(params: Record<string, string>): string {
+  if (params.markdown_text) return params.markdown_text;
+  if (!params.chunks) return "";
+  const chunks = JSON.parse(params.chunks) as { type?: string; text?: string }[];
+  return chunks.map((chunk) => (chunk.type === "markdown_text" ? (chunk.text ?? "") : "")).join("");
 }
 
 export type ScriptedFailure =
@@ -143,6 +152,31 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         message.text = params.text ?? "";
         message.updates.push(message.text);
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+      }
+      // Slack's own streaming: the text arrives as markdown_text or as markdown_text chunks (JSON).
+      case "chat.startStream": {
+        if (!params.channel || !params.thread_ts) return { ok: false, error: "invalid_arguments" };
+        if (!params.channel.startsWith("D") && !(params.recipient_team_id && params.recipient_user_id))
+          return { ok: false, error: "invalid_arguments" };
+        const ts = `1700000000.${String(nextTs++).padStart(6, "0")}`;
+        messages.push({
+          channel: params.channel,
+          ts,
+          threadTs: params.thread_ts,
+          text: streamedText(params),
+          updates: [],
+          streaming: true,
+        });
+        return { ok: true, channel: params.channel, ts };
+      }
+      case "chat.appendStream":
+      case "chat.stopStream": {
+        const message = messages.find((m) => m.channel === params.channel && m.ts === params.ts);
+        if (!message?.streaming) return { ok: false, error: "message_not_found" };
+        message.text += streamedText(params);
+        message.updates.push(message.text);
+        if (method === "chat.stopStream") message.streaming = false;
+        return { ok: true, channel: message.channel, ts: message.ts };
       }
       case "chat.delete": {
         const index = messages.findIndex((m) => m.channel === params.channel && m.ts === params.ts);
