@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConsoleAdapter } from "../../adapters/console/console-adapter.ts";
 import { translate } from "../../src/i18n/translate.ts";
 import { silentLogger } from "../../src/observability/logger.ts";
+import type { Responder } from "../fakes/openai-server.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
 
 let core: TestServices | undefined;
@@ -11,8 +12,9 @@ afterEach(async () => {
   core = undefined;
 });
 
-async function chat(lines: string[]): Promise<{ output: string; core: TestServices }> {
+async function chat(lines: string[], responder?: Responder): Promise<{ output: string; core: TestServices }> {
   core = await createTestServices();
+  if (responder) core.fakeOpenAI.setResponder(responder);
   const output = new PassThrough();
   let printed = "";
   output.on("data", (chunk: Buffer) => {
@@ -40,28 +42,12 @@ describe("the console adapter (npm run chat)", () => {
   });
 
   it("runs reset, and prints a failure as its short message on a line of its own", async () => {
-    core = await createTestServices();
-    core.fakeOpenAI.setResponder(() => ({
+    const { output, core } = await chat(["reset", "hello", "exit", "never asked"], () => ({
       kind: "error",
       status: 401,
       body: { error: { message: "bad key" } },
     }));
-    const services = core;
-    const output = new PassThrough();
-    let printed = "";
-    output.on("data", (chunk: Buffer) => {
-      printed += chunk.toString("utf8");
-    });
-    const adapter = new ConsoleAdapter({
-      engine: services.services.engine,
-      input: Readable.from(["reset\nhello\nexit\nnever asked\n"]),
-      output,
-      interactive: false,
-      logger: silentLogger,
-    });
-    await adapter.start();
-    await adapter.done();
-    expect(printed).toBe(`${translate("en", "reset.done")}\n${translate("en", "error.misconfigured")}\n`);
-    expect(services.fakeOpenAI.requests).toHaveLength(1);
+    expect(output).toBe(`${translate("en", "reset.done")}\n${translate("en", "error.misconfigured")}\n`);
+    expect(core.fakeOpenAI.requests).toHaveLength(1);
   });
 });
