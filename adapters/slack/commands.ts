@@ -9,6 +9,7 @@ import { parseConfigText } from "./config-command.ts";
 import type { SlackHandlerContext } from "./context.ts";
 import { errorSummary, slackErrorCode } from "./errors.ts";
 import { escapeMrkdwn } from "./escape.ts";
+import { firstDelivery } from "./events.ts";
 import { slackTextToPlain } from "./inbound-text.ts";
 import { markdownToMrkdwn } from "./mrkdwn.ts";
 import { renderAnswerParts } from "./render-parts.ts";
@@ -53,6 +54,7 @@ export function registerCommands(app: App, context: SlackHandlerContext): void {
   const { config } = context.services;
   const commandNames = slackCommandNames(config);
   app.command(config.SLACK_COMMAND_ASK, async ({ command, ack, respond }) => {
+    if (!(await firstInvocation(context, command))) return ack();
     const { question, isPrivate } = parseAskText(command.text);
     const placeholder = isPrivate ? thinkingText(context, command) : undefined;
     await ack(placeholder ? { response_type: "ephemeral", text: placeholder } : undefined);
@@ -67,11 +69,23 @@ export function registerCommands(app: App, context: SlackHandlerContext): void {
   for (const [name, engineCommand] of simple) {
     app.command(name, async ({ command, ack, respond }) => {
       await ack();
+      if (!(await firstInvocation(context, command))) return;
       context.runDetached(`slack ${name}`, () =>
         engineCommandReply(context, command, engineCommand, commandNames, respond),
       );
     });
   }
+}
+
+/**
+ * A captured signed command can be replayed for five minutes; trigger_id is unique to one invocation,
+ * so a repeat is acknowledged and not run again.
+ */
+async function firstInvocation(context: SlackHandlerContext, command: SlashCommand): Promise<boolean> {
+  if (!command.trigger_id) return true;
+  const first = await firstDelivery(context, `slack:command:${command.trigger_id}`);
+  if (!first) context.services.logger.debug({ command: command.command }, "slack command replayed; ignored");
+  return first;
 }
 
 /**

@@ -37,7 +37,7 @@ export async function handleMessageEvent(
     answeredThread: (channelId, threadTs) => answeredThreads.has(teamId, channelId, threadTs),
   });
   if (!route) return;
-  if (envelope.event_id && !(await firstDelivery(context, envelope.event_id))) {
+  if (envelope.event_id && !(await firstDelivery(context, `slack:event:${envelope.event_id}`))) {
     services.logger.debug({ eventId: envelope.event_id }, "slack event already handled; ignoring the retry");
     return;
   }
@@ -62,9 +62,9 @@ export async function handleMessageEvent(
 }
 
 /** A failing dedupe store must not silence the bot: answering twice beats not answering. */
-async function firstDelivery(context: SlackHandlerContext, eventId: string): Promise<boolean> {
+export async function firstDelivery(context: SlackHandlerContext, deliveryKey: string): Promise<boolean> {
   try {
-    return await context.services.dedupe.firstSeen(`slack:event:${eventId}`);
+    return await context.services.dedupe.firstSeen(deliveryKey);
   } catch (error) {
     context.services.logger.warn(
       { error: errorSummary(error) },

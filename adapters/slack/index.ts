@@ -22,6 +22,8 @@ import {
 import { registerEventHandlers } from "./events.ts";
 import { WebClientMessenger } from "./messenger.ts";
 import { postNoticeToChannels, slackNoticeChannels } from "./notices.ts";
+import { RejectionLog } from "./rejection-log.ts";
+import { limitServer, serverOptions } from "./request-guard.ts";
 import { AnsweredThreads } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
 import { slackClientOptions, verifyBotToken } from "./web-client.ts";
@@ -162,6 +164,10 @@ export function createSlackAdapter(
       clientOptions,
       logger,
       port,
+      onRejected: new RejectionLog({
+        logger,
+        count: (reason) => services.metrics?.slackRejected.inc({ reason }),
+      }).record,
       customRoutes: [
         ...(options.customRoutes ?? []),
         ...(mode === "http" && services.health ? healthRoutes(services.health) : []),
@@ -197,7 +203,9 @@ export function createSlackAdapter(
 
     try {
       if (mode === "http") {
-        httpServer = (await bolt.start(options.host ? { port, host: options.host } : { port })) as Server;
+        const listen = options.host ? { port, host: options.host } : { port };
+        httpServer = (await bolt.start(listen, serverOptions)) as Server;
+        limitServer(httpServer, config.SLACK_MAX_CONNECTIONS);
       } else {
         await bolt.start();
       }

@@ -38,6 +38,8 @@ export class BotMetrics {
   readonly timeToFirstToken: Histogram<"platform">;
   readonly timeToAnswer: Histogram<"platform" | "result">;
   readonly tokens: Counter<"direction">;
+  /** Requests to /slack/events refused before their body was read or verified, by reason. */
+  readonly slackRejected: Counter<"reason">;
   private sources: MetricsSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -88,6 +90,12 @@ export class BotMetrics {
       name: "bot_llm_tokens_total",
       help: "Tokens sent to (in) and received from (out) the model, as reported or counted.",
       labelNames: ["direction"] as const,
+      registers,
+    });
+    this.slackRejected = new Counter({
+      name: "bot_slack_rejected_requests_total",
+      help: "Requests to /slack/events refused before Bolt saw them (unsigned, stale, future, bad_signature, too_large, busy).",
+      labelNames: ["reason"] as const,
       registers,
     });
     this.registerScrapedMetrics();

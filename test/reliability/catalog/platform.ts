@@ -1,0 +1,56 @@
+import { FILES, type ReliabilityCase } from "./types.ts";
+
+/** Issue 20: real platform behaviour and hostile traffic, replayed from recorded payloads. */
+const GUARD = "test/slack/request-guard.test.ts";
+
+export const platformCases: ReliabilityCase[] = [
+  {
+    area: "Security",
+    case: "unsigned large bodies, many at once (#6)",
+    behaviour:
+      "A request to /slack/events without Slack's signature headers is refused (401, connection closed) as " +
+      "soon as its headers arrive, its body never read; a body announced larger than Slack sends (1.5 MB cap; " +
+      "the largest legitimate delivery, an edit of a 40,000-character message with blocks, all \\uXXXX-escaped, " +
+      "is 0.97 MB) gets 413; at most 32 bodies are read at once, 128 connections are open at once, headers " +
+      "must arrive within 5 s and the body within 10 s (Node: 60 s / 300 s). Measured: 500 concurrent " +
+      "unsigned 4 MB requests took RSS from 205 MB to 380 MB before (Bolt reads 4 MB before checking), " +
+      "from 203 MB to 226 MB now (client buffers included); all 500 refused. The largest legitimate mention " +
+      "(0.49 MB) is answered.",
+    tests: [
+      {
+        file: FILES.slackRequests,
+        test: "200 concurrent unsigned 4 MB bodies are refused unread: all 401, counted, memory flat",
+      },
+      {
+        file: GUARD,
+        test: "an unsigned request is refused as soon as its headers arrive, its 4 MB body unread",
+      },
+      {
+        file: GUARD,
+        test: "a signed request announcing more than Slack ever sends is refused with 413, unread",
+      },
+      {
+        file: GUARD,
+        test: "the largest body Slack sends is within the cap, and the largest mention is answered",
+      },
+      {
+        file: GUARD,
+        test: "the server caps its connections and waits far less than Node's defaults for headers and bodies",
+      },
+    ],
+  },
+  {
+    area: "Security",
+    case: "replayed commands, future timestamps, log floods (#7)",
+    behaviour:
+      "A signed request dated more than 5 minutes ahead is refused like a stale one. A captured signed /ask " +
+      "replayed 3 more times is answered once (slash commands are deduplicated by trigger_id, shared across " +
+      "replicas with Redis). Refused requests are counted in bot_slack_rejected_requests_total{reason} and " +
+      "logged at most once a minute with the counts: 20 unsigned requests make 20 counts and at most 1 line.",
+    tests: [
+      { file: GUARD, test: "a correctly signed request dated a year ahead is refused" },
+      { file: GUARD, test: "a captured signed /ask replayed three times is answered once (trigger_id)" },
+      { file: GUARD, test: "unsigned requests are counted, and logged once per interval, not once each" },
+    ],
+  },
+];
