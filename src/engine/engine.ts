@@ -12,6 +12,7 @@ import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
+import { AnswerSizeCap, answerCharCap } from "./answer-size-cap.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { runCommand } from "./commands.ts";
 import type {
@@ -228,7 +229,10 @@ export class Engine implements ConversationEngine {
       deps.logger.error({ err: errorText(error), conversation: key }, "could not record an answered turn");
     }
     deps.observer?.answered?.({ cache: outcome });
-    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
+    const note =
+      answer.finishReason === "interrupted" || answer.finishReason === "capped"
+        ? `\n\n${translate(locale, answer.finishReason === "interrupted" ? "note.interrupted" : "note.answer_capped")}`
+        : "";
     yield {
       type: "final",
       result: { text: answer.text + note, usage, cached: fromCache, finishReason: answer.finishReason },
@@ -244,10 +248,17 @@ export class Engine implements ConversationEngine {
     let text = "";
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason = "unknown";
+    const cap = new AnswerSizeCap(answerCharCap(request.maxTokens ?? this.deps.defaults.maxTokens));
     for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
       if (chunk.type === "delta") {
-        text += chunk.text;
-        sink.push(chunk.text);
+        const { text: kept, capped } = cap.take(chunk.text);
+        text += kept;
+        if (kept) sink.push(kept);
+        if (capped) {
+          // Leaving the loop closes the stream, which aborts the upstream request.
+          finishReason = "capped";
+          break;
+        }
         continue;
       }
       usage = chunk.usage;

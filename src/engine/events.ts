@@ -1,7 +1,10 @@
 import type { TokenUsage } from "../llm/types.ts";
 
-/** Why an answer ended; "interrupted" means the stream broke after text had reached the user. */
-export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "unknown";
+/**
+ * Why an answer ended; "interrupted" means the stream broke after text had reached the user, "capped"
+ * that the bot stopped reading an answer that ran far past MAX_TOKENS (see answer-size-cap.ts).
+ */
+export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "capped" | "unknown";
 
 /** A short, fixed, localized text the user sees instead of an answer. */
 export interface EngineFailure {

@@ -30,6 +30,10 @@ export const coreVariables = {
   MAX_TOKENS: variable(env.int(1, 1_000_000).default(1024), {
     description: "Maximum length of an answer in tokens; reserved in the history window.",
   }),
+  ANSWER_MAX_MESSAGES: variable(env.int(1, 1000).default(20), {
+    description:
+      "Most messages one answer may become on a platform; past it the answer ends with a note. Answers are also cut at 16 characters per MAX_TOKENS token.",
+  }),
   MODEL_CONTEXT_TOKENS: variable(env.int(256, 10_000_000).default(128_000), {
     description: "The model's context size; a window never exceeds it.",
   }),

@@ -2,6 +2,7 @@ import { FILES, type ReliabilityCase } from "./types.ts";
 
 /** Issue 20: real platform behaviour and hostile traffic, replayed from recorded payloads. */
 const GUARD = "test/slack/request-guard.test.ts";
+const RUNAWAY = "test/reliability/runaway-answers.test.ts";
 
 export const platformCases: ReliabilityCase[] = [
   {
@@ -51,6 +52,45 @@ export const platformCases: ReliabilityCase[] = [
       { file: GUARD, test: "a correctly signed request dated a year ahead is refused" },
       { file: GUARD, test: "a captured signed /ask replayed three times is answered once (trigger_id)" },
       { file: GUARD, test: "unsigned requests are counted, and logged once per interval, not once each" },
+    ],
+  },
+  {
+    area: "Security",
+    case: "a secret inside a string (#9)",
+    behaviour:
+      "Every log line is scrubbed of every configured secret (OpenAI key, Slack bot and app tokens, signing " +
+      "secret, Discord token, REDIS_URL and its password) wherever it sits: message, error text, nested " +
+      "field. An upstream that echoes the key in its error text is logged as “Incorrect API key provided: " +
+      "[redacted]”; the canary scan of the suite covers it.",
+    tests: [
+      {
+        file: FILES.security,
+        test: "no secret appears in any log line, or in anything sent to any fake but the expected credentials",
+      },
+      {
+        file: "test/core/secret-scrubber.test.ts",
+        test: "scrubs a secret from every field of every log line: message, error text, nested objects",
+      },
+    ],
+  },
+  {
+    area: "LLM faults",
+    case: "an endpoint that ignores max_tokens (#8)",
+    behaviour:
+      "The engine stops reading an answer at 16 characters per MAX_TOKENS token (16,384 characters by " +
+      "default), closes the stream and ends the answer with a note. A 1 MB answer became 271 Slack and 543 " +
+      "Discord messages before; now 5 Slack and 9 Discord messages, one upstream call. An answer of " +
+      "MAX_TOKENS 15-character tokens is shown whole.",
+    tests: [
+      {
+        file: RUNAWAY,
+        test: "Slack: a 1 MB stream is cut at the character cap with a note, in a handful of messages",
+      },
+      {
+        file: RUNAWAY,
+        test: "Discord: a 1 MB stream is cut at the character cap with a note, in a handful of messages",
+      },
+      { file: RUNAWAY, test: "a legitimate answer of MAX_TOKENS long tokens is never cut" },
     ],
   },
 ];
