@@ -43,18 +43,29 @@ export interface BotServices extends AdapterServices {
   llm: LlmClient;
 }
 
+/**
+ * The most history tokens any window can send: the window less the answer's reserve. History beyond
+ * it is never sent again, so it is not kept.
+ */
+export function historyTokenBudget(config: Config): number {
+  return Math.max(1, Math.min(config.HISTORY_MAX_TOKENS, config.MODEL_CONTEXT_TOKENS) - config.MAX_TOKENS);
+}
+
 export function createMemoryStores(config: Config, clock: Clock): StateStores {
   return {
     history: new MemoryHistoryStore({
       maxConversations: config.HISTORY_MAX_CONVERSATIONS,
       ttlMs: config.HISTORY_TTL_SECONDS * 1000,
       maxPairsPerConversation: Math.max(1, Math.ceil(config.HISTORY_MAX_MESSAGES / 2)),
+      maxTokensPerConversation: historyTokenBudget(config),
+      maxBytes: config.HISTORY_MAX_MB * 1024 * 1024,
     }),
     cache:
       config.CACHE_TTL_SECONDS > 0
         ? new MemoryAnswerCache({
             maxEntries: config.CACHE_MAX_ENTRIES,
             ttlMs: config.CACHE_TTL_SECONDS * 1000,
+            maxBytes: config.CACHE_MAX_MB * 1024 * 1024,
           })
         : undefined,
     settings: new MemorySettingsStore(),

@@ -46,6 +46,10 @@ export const coreVariables = {
   HISTORY_MAX_CONVERSATIONS: variable(env.int(1, 100_000_000).default(10_000), {
     description: "Conversations kept in memory; the least recently used beyond this are forgotten.",
   }),
+  HISTORY_MAX_MB: variable(env.int(1, 1_000_000).default(128), {
+    description:
+      "Memory the in-memory history may take (estimated at 2 bytes a character), least recently used conversations forgotten first. With CACHE_MAX_MB the default fits a 512 MB container.",
+  }),
   HISTORY_TTL_SECONDS: variable(env.int(60).default(7 * 24 * 3600), {
     description: "A conversation idle for this long is forgotten.",
   }),
@@ -53,6 +57,9 @@ export const coreVariables = {
     description: "Lifetime of a cached first-turn answer; 0 turns the answer cache off.",
   }),
   CACHE_MAX_ENTRIES: variable(env.int(1).default(1000), { description: "Answers kept in the cache." }),
+  CACHE_MAX_MB: variable(env.int(1, 1_000_000).default(32), {
+    description: "Memory the in-memory answer cache may take (estimated at 2 bytes a character).",
+  }),
   CACHE_SCOPE: variable(env.enumOf(["workspace", "channel", "global"]).default("workspace"), {
     description: "Who shares cached answers: one workspace (default), one channel, or everyone.",
   }),
