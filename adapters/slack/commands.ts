@@ -32,11 +32,14 @@ function isDirectMessageChannel(command: SlashCommand): boolean {
 }
 
 /**
- * The conversation a slash command belongs to when it is not tied to a thread: a DM's top level,
- * or in a channel the asker's own private conversation there (what /reset and /usage act on).
+ * The conversation a slash command belongs to when it is not tied to a thread: the top level of the
+ * asker's DM with the bot, or elsewhere the asker's own private conversation there (what /reset and
+ * /usage act on). A DM between two people is not the bot's: each of them has their own there.
  */
-function commandThreadId(command: SlashCommand): string {
-  return isDirectMessageChannel(command) ? DM_MAIN_THREAD : `private:${command.user_id}`;
+function commandThreadId(context: SlackHandlerContext, command: SlashCommand): string {
+  const botDm =
+    isDirectMessageChannel(command) && context.botDirectMessages.has(command.team_id, command.channel_id);
+  return botDm ? DM_MAIN_THREAD : `private:${command.user_id}`;
 }
 
 /** The slash commands as this app spells them, for help texts: they must match the manifest. */
@@ -101,7 +104,7 @@ async function engineCommandReply(
 ): Promise<void> {
   const isConfig = engineCommand === "config";
   if (isConfig) await context.directory.refresh(command.team_id, command.user_id);
-  const turn = await commandTurn(context, command, commandThreadId(command), "");
+  const turn = await commandTurn(context, command, commandThreadId(context, command), "");
   const options: CommandOptions = { commandNames };
   if (isConfig) {
     const text = slackTextToPlain(command.text, { botUserId: context.botUserId, names: new Map() });
@@ -134,6 +137,7 @@ async function commandTurn(
       text,
       isDirectMessage: isDirectMessageChannel(command),
       origin: "command",
+      homeTeamId: context.homeTeamId,
     },
     context.directory,
     context.botUserId,
@@ -152,10 +156,12 @@ async function ask(
   isPrivate: boolean,
   respond: RespondFn,
 ): Promise<void> {
-  const turn = await commandTurn(context, command, commandThreadId(command), question);
+  const turn = await commandTurn(context, command, commandThreadId(context, command), question);
   if (!isPrivate && turn.text !== "") {
     const questionTs = await postQuestion(context, command, turn);
     if (questionTs !== undefined) {
+      // The bot could post here: a DM of this channel is the bot's own.
+      if (turn.isDirectMessage) context.botDirectMessages.remember(command.team_id, command.channel_id);
       const threadTs = turn.isDirectMessage ? undefined : questionTs;
       if (threadTs) context.answeredThreads.remember(command.team_id, command.channel_id, threadTs);
       const threadTurn = { ...turn, threadId: threadTs ?? DM_MAIN_THREAD };

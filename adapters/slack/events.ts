@@ -8,7 +8,15 @@ import { buildTurn } from "./turns.ts";
 
 interface EventEnvelope {
   event_id?: string;
+  /** In a Slack Connect channel: the organization the channel belongs to, not necessarily ours. */
   team_id?: string;
+  /** The installation the event is delivered to; its team is ours (Bolt's context.teamId). */
+  authorizations?: { team_id?: string | null }[];
+}
+
+/** The workspace the bot serves this event for: scope of history, settings, access lists and budgets. */
+export function installingTeam(envelope: EventEnvelope): string {
+  return envelope.authorizations?.[0]?.team_id || envelope.team_id || "unknown";
 }
 
 /**
@@ -30,7 +38,7 @@ export async function handleMessageEvent(
   envelope: EventEnvelope,
 ): Promise<void> {
   const { services, botUserId, answeredThreads } = context;
-  const teamId = envelope.team_id ?? "unknown";
+  const teamId = installingTeam(envelope);
   const route = routeEvent(event, {
     botUserId,
     replyInThreads: services.config.SLACK_REPLY_IN_THREADS,
@@ -41,11 +49,24 @@ export async function handleMessageEvent(
     services.logger.debug({ eventId: envelope.event_id }, "slack event already handled; ignoring the retry");
     return;
   }
+  // An edit re-delivers app_mention with a new event_id, the same ts and an `edited` field: one
+  // message is answered once, whether it mentioned the bot from the start or only after an edit.
+  if (event.ts && !(await firstDelivery(context, `slack:message:${teamId}:${route.channelId}:${event.ts}`))) {
+    services.logger.debug({ channel: route.channelId }, "slack message already answered; ignoring the edit");
+    return;
+  }
+  if (route.isDirectMessage && event.type === "message") {
+    context.botDirectMessages.remember(teamId, route.channelId);
+  }
   if (route.replyThreadTs && !route.isDirectMessage) {
     answeredThreads.remember(teamId, route.channelId, route.replyThreadTs);
   }
   context.runDetached("slack event", async () => {
-    const turn = await buildTurn({ ...route, teamId, origin: "message" }, context.directory, botUserId);
+    const turn = await buildTurn(
+      { ...route, teamId, origin: "message", homeTeamId: context.homeTeamId },
+      context.directory,
+      botUserId,
+    );
     services.logger.debug({ channel: route.channelId, text: turn.text }, "slack question");
     // Files are not read: the text is answered with a note saying so, a bare file gets the note alone.
     const note = route.hasAttachments

@@ -24,7 +24,7 @@ import { WebClientMessenger } from "./messenger.ts";
 import { postNoticeToChannels, slackNoticeChannels } from "./notices.ts";
 import { RejectionLog } from "./rejection-log.ts";
 import { limitServer, serverOptions } from "./request-guard.ts";
-import { AnsweredThreads } from "./thread-memory.ts";
+import { AnsweredThreads, BotDirectMessages } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
 import { slackClientOptions, verifyBotToken } from "./web-client.ts";
 
@@ -191,6 +191,8 @@ export function createSlackAdapter(
     const context: SlackHandlerContext = {
       services,
       botUserId: identity.botUserId,
+      homeTeamId: identity.teamId,
+      botDirectMessages: new BotDirectMessages(),
       directory: new SlackUserDirectory(client, logger),
       messenger,
       answeredThreads: new AnsweredThreads(),

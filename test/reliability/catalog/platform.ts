@@ -4,6 +4,7 @@ import { FILES, type ReliabilityCase } from "./types.ts";
 const GUARD = "test/slack/request-guard.test.ts";
 const RUNAWAY = "test/reliability/runaway-answers.test.ts";
 const BOUNDS = "test/core/history-memory-bounds.test.ts";
+const EDITS = "test/slack/connect-and-edits.test.ts";
 
 export const platformCases: ReliabilityCase[] = [
   {
@@ -111,6 +112,55 @@ export const platformCases: ReliabilityCase[] = [
         test: "1,000 threads × 10 turns of 40,000-character questions stay within the byte bound",
       },
       { file: BOUNDS, test: "bounds the answer cache by size as well as entries" },
+    ],
+  },
+  {
+    area: "Slack faults",
+    case: "an edited mention (#1)",
+    behaviour:
+      "Slack re-delivers app_mention after an edit with a new event_id, the same ts and an `edited` field " +
+      "(replayed from slack-go's capture); message_changed follows (bolt-python's capture). A message is " +
+      "answered once by channel and ts: an edit of an answered mention gets no second answer, a message that " +
+      "gained its mention by an edit is answered once, however often it is edited.",
+    tests: [
+      {
+        file: EDITS,
+        test: "an edit of a mention already answered gets no second answer, nor does its message_changed",
+      },
+      {
+        file: EDITS,
+        test: "a message that gains its mention by an edit is answered once, however often it is edited",
+      },
+    ],
+  },
+  {
+    area: "Slack faults",
+    case: "Slack Connect and Enterprise Grid (#2)",
+    behaviour:
+      "The workspace of a turn (history, settings, ALLOWED_WORKSPACE_IDS, budgets) is the installing one, " +
+      "authorizations[0].team_id, not the envelope's team_id (the channel's organization): our user in a " +
+      "shared channel is served, charged to us. /config from an admin of another organization (users.info " +
+      "team_id not ours) is refused; ours may use it.",
+    tests: [
+      {
+        file: EDITS,
+        test: "our user in another organization's channel is served, and the turn is our workspace's",
+      },
+      { file: EDITS, test: "/config from an admin of another organization is refused; our admin may use it" },
+    ],
+  },
+  {
+    area: "Slack faults",
+    case: "/ask in a DM between two people (#5)",
+    behaviour:
+      "The bot is not in that DM, so each person's /ask, /reset and /usage there act on their own " +
+      "conversation: Bob's /ask does not send Alice's turn upstream, Bob's /reset leaves hers. The bot's own " +
+      "DM (known from its message.im events or a successful post) keeps one conversation.",
+    tests: [
+      {
+        file: EDITS,
+        test: "each person has their own conversation there: no one's turn reaches the other, no one's reset",
+      },
     ],
   },
 ];
