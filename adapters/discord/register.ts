@@ -7,7 +7,8 @@ import { describeError } from "./errors.ts";
 import { inviteUrl } from "./permissions.ts";
 import { registerFromConfig } from "./registration.ts";
 
-const config = loadConfigOrExit();
+// Registration talks to Discord only: no model key needed.
+const config = loadConfigOrExit(process.env, { unused: ["OPENAI_API_KEY"] });
 try {
   const result = await registerFromConfig(config);
   const where =

@@ -26,7 +26,7 @@ import { RejectionLog } from "./rejection-log.ts";
 import { limitServer, serverOptions } from "./request-guard.ts";
 import { AnsweredThreads, BotDirectMessages } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
-import { slackClientOptions, verifyBotToken } from "./web-client.ts";
+import { slackClientOptions, verifyAppToken, verifyBotToken } from "./web-client.ts";
 
 export { EVENTS_PATH } from "./app.ts";
 export { SlackAdapterError, SlackAuthError, SlackConfigError, SlackStartError } from "./errors.ts";
@@ -151,6 +151,9 @@ export function createSlackAdapter(
     });
     const client = new slackWebApi.WebClient(botToken, clientOptions);
     const identity = await verifyBotToken(client);
+    if (mode === "socket" && config.SLACK_APP_TOKEN) {
+      await verifyAppToken(new slackWebApi.WebClient(config.SLACK_APP_TOKEN, clientOptions));
+    }
     stopping = new AbortController();
     // Every answer in flight listens for the stop; dozens at once are normal, not a leak.
     setMaxListeners(0, stopping.signal);

@@ -117,6 +117,7 @@ export class BotMetrics {
   /** Sets what is read at scrape time: in-flight and queued requests, cool-down time, cache counts. */
   watch(sources: MetricsSources): void {
     this.sources = { ...this.sources, ...sources };
+    if (sources.redisReady) this.registerRedisUp();
   }
 
   /** The same engine, with time to first token, time to answer and tokens recorded per answer. */
@@ -206,10 +207,19 @@ export class BotMetrics {
         }
       },
     });
+  }
+
+  /**
+   * Only with Redis configured: a gauge with no value would be exported as 0, and the documented
+   * `bot_redis_up == 0` alert would fire on every deployment without Redis.
+   */
+  private registerRedisUp(): void {
+    if (this.registry.getSingleMetric("bot_redis_up")) return;
+    const metrics = this;
     new Gauge({
       name: "bot_redis_up",
       help: "1 when Redis is reachable, 0 during an outage; absent without REDIS_URL.",
-      registers,
+      registers: [this.registry],
       collect() {
         const ready = metrics.sources.redisReady;
         if (ready) this.set(ready() ? 1 : 0);

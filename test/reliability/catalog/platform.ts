@@ -5,6 +5,7 @@ const GUARD = "test/slack/request-guard.test.ts";
 const RUNAWAY = "test/reliability/runaway-answers.test.ts";
 const BOUNDS = "test/core/history-memory-bounds.test.ts";
 const EDITS = "test/slack/connect-and-edits.test.ts";
+const MISCONFIG = "test/core/misconfiguration.test.ts";
 
 export const platformCases: ReliabilityCase[] = [
   {
@@ -161,6 +162,28 @@ export const platformCases: ReliabilityCase[] = [
         file: EDITS,
         test: "each person has their own conversation there: no one's turn reaches the other, no one's reset",
       },
+    ],
+  },
+  {
+    area: "Bad input",
+    case: "misconfiguration that never ends (#11)",
+    behaviour:
+      "A bot token in SLACK_APP_TOKEN is refused at start-up naming the variable (never its value); an app " +
+      "token Slack refuses with an error its Socket Mode client would retry forever (not_allowed_token_type, " +
+      "missing_scope) stops start() with one line naming SLACK_APP_TOKEN after one call. .env.example's " +
+      "placeholders are refused by name. `npm run discord:register` runs without OPENAI_API_KEY. " +
+      "SLACK_BOT_TOKEN without a signing secret or app token prints a warning. bot_redis_up is exported only " +
+      "with Redis configured.",
+    tests: [
+      { file: MISCONFIG, test: "refuses a bot token pasted into SLACK_APP_TOKEN, without echoing it" },
+      {
+        file: "test/slack/startup.test.ts",
+        test: "rejects start() with a SlackAuthError when the app token can never connect (not_allowed_token_type)",
+      },
+      { file: MISCONFIG, test: "refuses .env.example's placeholder values by name" },
+      { file: MISCONFIG, test: "npm run discord:register needs no OPENAI_API_KEY" },
+      { file: MISCONFIG, test: "warns when SLACK_BOT_TOKEN is set without a signing secret or an app token" },
+      { file: MISCONFIG, test: "exports bot_redis_up only when Redis is configured" },
     ],
   },
 ];
