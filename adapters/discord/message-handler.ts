@@ -11,6 +11,7 @@ import { showText, streamAnswer } from "./answer.ts";
 import { type DiscordContext, displayName } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
 import { describeError } from "./errors.ts";
+import { forwardedText } from "./forwarded.ts";
 import { botIdentity, mentionsBot, namesFrom, renderMentions } from "./mentions.ts";
 import { type ChannelReplyMode, ChannelSurface } from "./surfaces.ts";
 import { messageFacts } from "./turn-facts.ts";
@@ -36,8 +37,11 @@ function triggerOf(ctx: DiscordContext, message: Message): Trigger | undefined {
   if (channel.type === ChannelType.DM) return "dm";
   if (!message.inGuild()) return undefined; // group DMs: bots cannot be in them
   const botId = ctx.client.user.id;
-  if (mentionsBot(message, botIdentity(botId, message.guild))) return "mention";
   const repliesToBot = message.mentions.repliedUser?.id === botId;
+  // A reply pings the replied-to author by default, so a reply to the bot also "mentions" it: it
+  // continues that reply chain (or thread) rather than starting a new conversation or thread.
+  if (repliesToBot && !channel.isThread()) return "reply";
+  if (mentionsBot(message, botIdentity(botId, message.guild))) return "mention";
   if (channel.isThread()) {
     // A reply to the bot also (re)joins it to a thread it forgot, e.g. after a restart.
     const active = ctx.memory.isThreadActive(channel.id) || channel.ownerId === botId || repliesToBot;
@@ -162,11 +166,14 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
   }
 
   const guild = message.inGuild() ? message.guild : null;
-  const text = renderMentions(
-    message.content,
-    botIdentity(ctx.client.user.id, guild),
-    namesFrom(ctx.client, guild, message),
+  const render = (content: string) =>
+    renderMentions(content, botIdentity(ctx.client.user.id, guild), namesFrom(ctx.client, guild, message));
+  const forwarded = forwardedText(
+    message,
+    translate(ctx.services.config.BOT_LOCALE, "note.forwarded"),
+    render,
   );
+  const text = [render(message.content), forwarded].filter((part) => part !== "").join("\n\n");
   const hasAttachments = message.attachments.size > 0;
   // Without a mention, only text or files are answered: a sticker in a thread is not a question.
   if (text === "" && !hasAttachments && (trigger === "thread" || trigger === "dm")) return;

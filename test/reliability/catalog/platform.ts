@@ -186,4 +186,30 @@ export const platformCases: ReliabilityCase[] = [
       { file: MISCONFIG, test: "exports bot_redis_up only when Redis is configured" },
     ],
   },
+  {
+    area: "Discord faults",
+    case: "a reply to the bot with DISCORD_AUTO_THREAD=true (#3)",
+    behaviour:
+      "Discord's client pings the replied-to author, so the bot is in `mentions`; a reply to the bot outside a " +
+      "thread still continues that reply chain (answered as a reply, the chain's history sent), no thread opened.",
+    tests: [
+      {
+        file: "test/discord/conversations.test.ts",
+        test: "a reply to the bot (which pings it) continues the reply chain, not a new thread (#3)",
+      },
+    ],
+  },
+  {
+    area: "Discord faults",
+    case: "a forwarded message (#4)",
+    behaviour:
+      "A forward has empty content and its text in message_snapshots (replayed from a recorded payload): the " +
+      "bot reads the snapshot's text, prefixed “[Forwarded message]”, and answers once.",
+    tests: [
+      {
+        file: "test/discord/forwarded.test.ts",
+        test: "a message forwarded to the bot's DM is read from its snapshot and said to be forwarded",
+      },
+    ],
+  },
 ];
