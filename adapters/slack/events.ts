@@ -20,8 +20,8 @@ export function installingTeam(envelope: EventEnvelope): string {
 }
 
 /**
- * app_mention (channels), message.im (DMs) and message.channels / message.groups (thread follow-ups
- * with SLACK_REPLY_IN_THREADS=all). Bolt has acked the event before the listener runs, so the answer
+ * app_mention (channels), message.im (DMs), message.mpim (mentions in group DMs) and
+ * message.channels / message.groups (thread follow-ups with SLACK_REPLY_IN_THREADS=all). Bolt has acked the event before the listener runs, so the answer
  * is produced after the ack and Slack never retries for slowness.
  */
 export function registerEventHandlers(app: App, context: SlackHandlerContext): void {

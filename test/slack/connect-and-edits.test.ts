@@ -177,3 +177,28 @@ describe("/ask in a DM between two people (#5)", () => {
     expect(textsIn(h, "DPEOPLE", undefined)).toEqual([]);
   });
 });
+
+describe("group DMs (#12)", () => {
+  /** Slack's documented message.mpim example, in our workspace, mentioning the bot. */
+  function mpimMessage(ts: string, text: string) {
+    const body = JSON.parse(slackFixture("message-mpim.json"));
+    Object.assign(body, { team_id: "T1", event_id: nextEventId() });
+    Object.assign(body.authorizations[0], { team_id: "T1", user_id: "UBOT", is_bot: true });
+    Object.assign(body.event, { user: "U1", ts, event_ts: ts, text });
+    return body;
+  }
+
+  it("a mention in a group DM is answered once in its thread, with or without an app_mention twin", async () => {
+    const ts = "1355517523.000005";
+    await deliver(mpimMessage(ts, "<@UBOT> Let's make a pact."));
+    await answerIn(h, "G024BE91L", ts, "Echo: Let's make a pact.");
+    // The same message as app_mention, as Slack may also deliver it.
+    await deliver(
+      mentionDelivery({ channel: "G024BE91L", ts, text: "<@UBOT> Let's make a pact.", edited: false }),
+    );
+    // A group DM message without a mention is not for the bot.
+    await deliver(mpimMessage("1355517524.000001", "just talking among ourselves"));
+    await allHandled("CSENT3");
+    expect(answersIn("G024BE91L")).toHaveLength(1);
+  });
+});

@@ -212,4 +212,27 @@ export const platformCases: ReliabilityCase[] = [
       },
     ],
   },
+  {
+    area: "Slack faults",
+    case: "group DMs and the manifest (#12)",
+    behaviour:
+      "A mention in a Slack group DM (message.mpim, replayed from Slack's documented example) is answered " +
+      "once in its thread, also when an app_mention twin arrives; other group-DM messages are not. The " +
+      "manifest ships two variants: minimal (mentions, DMs, group-DM mentions, commands: no im:read, " +
+      "im:write or interactivity) and reply-in-threads (adds the channel message events and scopes).",
+    tests: [
+      {
+        file: EDITS,
+        test: "a mention in a group DM is answered once in its thread, with or without an app_mention twin",
+      },
+      {
+        file: "test/slack/manifest.test.ts",
+        test: "the minimal one asks for what mentions, DMs, group DMs and commands use, and nothing more",
+      },
+      {
+        file: "test/slack/manifest.test.ts",
+        test: "the reply-in-threads one adds only the message events and scopes that mode needs",
+      },
+    ],
+  },
 ];
