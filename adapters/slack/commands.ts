@@ -112,6 +112,11 @@ async function engineCommandReply(
     const settings = parseConfigText(text);
     if (settings) options.settings = settings;
   }
+  if (engineCommand === "reset" && turn.isDirectMessage && turn.threadId !== DM_MAIN_THREAD) {
+    // A DM not known to be the bot's (e.g. after a restart): its top level is only ever written in
+    // the bot's own DM, so clearing it too is what the asker means and harms no one elsewhere.
+    await context.services.engine.command("reset", { ...turn, threadId: DM_MAIN_THREAD }, options);
+  }
   const result = await context.services.engine.command(engineCommand, turn, options);
   await respond({ response_type: "ephemeral", text: markdownToMrkdwn(result.text) });
 }

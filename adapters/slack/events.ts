@@ -21,8 +21,9 @@ export function installingTeam(envelope: EventEnvelope): string {
 
 /**
  * app_mention (channels), message.im (DMs), message.mpim (mentions in group DMs) and
- * message.channels / message.groups (thread follow-ups with SLACK_REPLY_IN_THREADS=all). Bolt has acked the event before the listener runs, so the answer
- * is produced after the ack and Slack never retries for slowness.
+ * message.channels / message.groups (thread follow-ups with SLACK_REPLY_IN_THREADS=all). Bolt has
+ * acked the event before the listener runs, so the answer is produced after the ack and Slack never
+ * retries for slowness.
  */
 export function registerEventHandlers(app: App, context: SlackHandlerContext): void {
   const listener = async ({ event, body }: { event: unknown; body: unknown }) => {
