@@ -16,6 +16,7 @@ import type { RateLimiter } from "../llm/rate-limiter.ts";
 import { RetryPolicy } from "../llm/retry-policy.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
+import { configuredSecrets } from "../observability/secret-scrubber.ts";
 import { type DedupeStore, MemoryDedupeStore } from "../state/dedupe.ts";
 import { MemoryUsageStore, type UsageStore } from "../usage/usage-store.ts";
 
@@ -128,6 +129,8 @@ export function createServices(
     now: () => clock.now(),
     governance: new Governance(config, stores.usage, stores.dedupe, () => clock.now()),
     ...(overrides.observer ? { observer: overrides.observer } : {}),
+    // The configuration holds the same values as the environment it was read from.
+    secrets: configuredSecrets(config),
   });
   return { config, engine, dedupe: stores.dedupe, logger, stores, llm };
 }

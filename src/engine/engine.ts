@@ -11,6 +11,7 @@ import { translate } from "../i18n/translate.ts";
 import { LlmError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
+import { SecretStreamScrubber, scrubSecrets, uniqueLongestFirst } from "../observability/secret-scrubber.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import { AnswerSizeCap, answerCharCap } from "./answer-size-cap.ts";
 import { AsyncQueue } from "./async-queue.ts";
@@ -64,6 +65,8 @@ export interface EngineDependencies {
   observer?: EngineObserver;
   /** Access, rate and budget rules; everyone is served without limits when absent. */
   governance?: Governance;
+  /** Configured secrets, never shown to a user even if the model or a cached answer repeats one. */
+  secrets?: readonly string[];
 }
 
 const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]);
@@ -72,9 +75,11 @@ export class Engine implements ConversationEngine {
   private readonly order = new KeyedSerialQueue();
   private readonly now: () => number;
   private readonly recorder: TurnRecorder;
+  private readonly secrets: readonly string[];
 
   constructor(private readonly deps: EngineDependencies) {
     this.now = deps.now ?? Date.now;
+    this.secrets = uniqueLongestFirst(deps.secrets ?? []);
     this.recorder = new TurnRecorder({ ...deps, governance: deps.governance, now: this.now });
   }
 
@@ -182,7 +187,13 @@ export class Engine implements ConversationEngine {
       () => deltas.end(),
       () => deltas.end(),
     );
-    for await (const text of deltas) yield { type: "delta", text };
+    const shown = new SecretStreamScrubber(this.secrets);
+    for await (const text of deltas) {
+      const visible = shown.push(text);
+      if (visible) yield { type: "delta", text: visible };
+    }
+    const rest = shown.end();
+    if (rest) yield { type: "delta", text: rest };
 
     let resolved: Awaited<typeof resolution>;
     try {
@@ -203,7 +214,8 @@ export class Engine implements ConversationEngine {
     }
 
     const { answer, outcome } = resolved;
-    if (outcome === "hit" || outcome === "coalesced") yield { type: "delta", text: answer.text };
+    const answerText = scrubSecrets(answer.text, this.secrets);
+    if (outcome === "hit" || outcome === "coalesced") yield { type: "delta", text: answerText };
     if (!answer.text) {
       deps.observer?.answered?.({ cache: outcome, failure: "unavailable" });
       yield failure(locale, "unavailable");
@@ -235,7 +247,7 @@ export class Engine implements ConversationEngine {
         : "";
     yield {
       type: "final",
-      result: { text: answer.text + note, usage, cached: fromCache, finishReason: answer.finishReason },
+      result: { text: answerText + note, usage, cached: fromCache, finishReason: answer.finishReason },
     };
   }
 

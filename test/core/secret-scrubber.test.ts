@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../src/observability/logger.ts";
-import { configuredSecrets, scrubSecrets } from "../../src/observability/secret-scrubber.ts";
+import {
+  configuredSecrets,
+  SecretStreamScrubber,
+  scrubSecrets,
+} from "../../src/observability/secret-scrubber.ts";
 import { LogCapture } from "../support/log-capture.ts";
 
 const environment = {
@@ -50,5 +54,23 @@ describe("secrets inside strings (#9)", () => {
     expect(scrubSecrets("a abcdefgh-long b abcdefgh", ["abcdefgh-long", "abcdefgh"])).toBe(
       "a [redacted] b [redacted]",
     );
+  });
+});
+
+describe("secrets in what users are shown (#9)", () => {
+  it("a streamed text has its secrets scrubbed wherever the pieces split them, ordinary text unheld", () => {
+    const secret = "sk-stream-secret-123456";
+    const text = `a ${secret} b ${secret}`;
+    for (let size = 1; size <= text.length; size += 1) {
+      const scrubber = new SecretStreamScrubber([secret]);
+      const out: string[] = [];
+      for (let at = 0; at < text.length; at += size) out.push(scrubber.push(text.slice(at, at + size)));
+      out.push(scrubber.end());
+      expect(out.join("")).toBe("a [redacted] b [redacted]");
+      expect(out.join("")).not.toContain("sk-stream");
+    }
+    const plain = new SecretStreamScrubber([secret]);
+    expect(plain.push("hello ")).toBe("hello ");
+    expect(plain.push("world")).toBe("world");
   });
 });

@@ -64,7 +64,9 @@ export const platformCases: ReliabilityCase[] = [
       "Every log line is scrubbed of every configured secret (OpenAI key, Slack bot and app tokens, signing " +
       "secret, Discord token, REDIS_URL and its password) wherever it sits: message, error text, nested " +
       "field. An upstream that echoes the key in its error text is logged as “Incorrect API key provided: " +
-      "[redacted]”; the canary scan of the suite covers it.",
+      "[redacted]”. What users are shown is scrubbed the same way: a model that repeats the key and the bot " +
+      "token, split over 7 chunks, shows “Sure: [redacted] and [redacted].” on Slack and Discord (ordinary " +
+      "text streams without delay). The canary scan of the suite covers both.",
     tests: [
       {
         file: FILES.security,
@@ -73,6 +75,10 @@ export const platformCases: ReliabilityCase[] = [
       {
         file: "test/core/secret-scrubber.test.ts",
         test: "scrubs a secret from every field of every log line: message, error text, nested objects",
+      },
+      {
+        file: "test/core/secret-scrubber.test.ts",
+        test: "a streamed text has its secrets scrubbed wherever the pieces split them, ordinary text unheld",
       },
     ],
   },
