@@ -16,6 +16,7 @@ export type RedisStoresConfig = Pick<
   | "HISTORY_TTL_SECONDS"
   | "HISTORY_MAX_MESSAGES"
   | "HISTORY_MAX_CONVERSATIONS"
+  | "HISTORY_MAX_MB"
   | "CACHE_TTL_SECONDS"
   | "CACHE_MAX_ENTRIES"
   | "LLM_MAX_CONCURRENCY"
@@ -66,6 +67,7 @@ export async function createRedisStores(
       ttlSeconds: config.HISTORY_TTL_SECONDS,
       maxPairsPerConversation: Math.max(1, Math.ceil(config.HISTORY_MAX_MESSAGES / 2)),
       localConversations,
+      localMaxBytes: config.HISTORY_MAX_MB * 1024 * 1024,
     }),
     cache:
       config.CACHE_TTL_SECONDS > 0
