@@ -8,7 +8,8 @@ import { inviteUrl } from "../adapters/discord/permissions.ts";
 import { registerFromConfig } from "../adapters/discord/registration.ts";
 import { loadConfigOrExit } from "../src/config/load.ts";
 
-const config = loadConfigOrExit();
+// Registration talks to Discord only: no model key needed.
+const config = loadConfigOrExit(process.env, { unused: ["OPENAI_API_KEY"] });
 try {
   const result = await registerFromConfig(config);
   const where =

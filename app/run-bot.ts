@@ -106,6 +106,7 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
   const adapterServices: AdapterServices = {
     ...services,
     engine: metrics.instrument(services.engine),
+    metrics,
     health,
   };
   adapters.push(...enabled.map((platform) => platform.create(adapterServices)));

@@ -2,6 +2,7 @@ import type { Config } from "./config/config.ts";
 import type { EngineNotice } from "./engine/turn-recorder.ts";
 import type { ConversationEngine } from "./engine/types.ts";
 import type { HealthOptions } from "./monitoring/health-server.ts";
+import type { BotMetrics } from "./monitoring/metrics.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { DedupeStore } from "./state/dedupe.ts";
 
@@ -11,6 +12,8 @@ export interface AdapterServices {
   engine: ConversationEngine;
   dedupe: DedupeStore;
   logger: Logger;
+  /** Counters an adapter adds to (rejected requests); absent in tests and the console. */
+  metrics?: BotMetrics;
   /** Health and metrics routes, for an adapter that owns the HTTP port (Slack in HTTP mode). */
   health?: HealthOptions;
 }

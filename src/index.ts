@@ -34,6 +34,7 @@ export {
   type RunningHealthServer,
   startHealthServer,
 } from "./monitoring/health-server.ts";
+export type { BotMetrics } from "./monitoring/metrics.ts";
 export { createLogger, type Logger } from "./observability/logger.ts";
 export { systemTimerClock, type TimerClock } from "./reply/clock.ts";
 export { type Delivery, type DeliveryOutcome, deliverAnswer, showText } from "./reply/deliver-answer.ts";

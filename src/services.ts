@@ -10,6 +10,7 @@ import { type AttemptOutcome, OpenAiChatClient } from "./llm/openai-client.ts";
 import { RetryPolicy } from "./llm/retry-policy.ts";
 import type { LlmClient } from "./llm/types.ts";
 import type { Logger } from "./observability/logger.ts";
+import { configuredSecrets } from "./observability/secret-scrubber.ts";
 import { createMemoryStores, type StateStores } from "./state/stores.ts";
 
 export type { StateStores };
@@ -77,6 +78,8 @@ export function createServices(
     now: () => clock.now(),
     governance: new Governance(config, stores.usage, stores.dedupe, () => clock.now()),
     ...(overrides.observer ? { observer: overrides.observer } : {}),
+    // The configuration holds the same values as the environment it was read from.
+    secrets: configuredSecrets(config),
   });
   return { config, engine, dedupe: stores.dedupe, logger, stores, llm };
 }

@@ -70,6 +70,7 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       const delivery = await deliverAnswer(engine, turnAt(address, text), surface, {
         editIntervalMs: ctx.editIntervalMs,
         pendingDelayMs: 0,
+        maxMessages: ctx.services.config.ANSWER_MAX_MESSAGES,
         stopping: ctx.stopping,
         logger,
       });

@@ -10,11 +10,13 @@ import {
   deliverAnswer,
   type InboundTurn,
   type TurnAttachment,
+  translate,
 } from "../../src/index.ts";
 import type { DiscordContext } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
 import { displayName } from "./display-name.ts";
 import { describeError } from "./errors.ts";
+import { forwardedText } from "./forwarded.ts";
 import { botIdentity, mentionsBot, namesFrom, renderMentions } from "./mentions.ts";
 import { type ChannelReplyMode, ChannelSurface } from "./surfaces.ts";
 import { messageFacts } from "./turn-facts.ts";
@@ -40,8 +42,11 @@ function triggerOf(ctx: DiscordContext, message: Message): Trigger | undefined {
   if (channel.type === ChannelType.DM) return "dm";
   if (!message.inGuild()) return undefined; // group DMs: bots cannot be in them
   const botId = ctx.client.user.id;
-  if (mentionsBot(message, botIdentity(botId, message.guild))) return "mention";
   const repliesToBot = message.mentions.repliedUser?.id === botId;
+  // A reply pings the replied-to author by default, so a reply to the bot also "mentions" it: it
+  // continues that reply chain (or thread) rather than starting a new conversation or thread.
+  if (repliesToBot && !channel.isThread()) return "reply";
+  if (mentionsBot(message, botIdentity(botId, message.guild))) return "mention";
   if (channel.isThread()) {
     // A reply to the bot also (re)joins it to a thread it forgot, e.g. after a restart.
     const active = ctx.memory.isThreadActive(channel.id) || channel.ownerId === botId || repliesToBot;
@@ -144,11 +149,14 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
   }
 
   const guild = message.inGuild() ? message.guild : null;
-  const text = renderMentions(
-    message.content,
-    botIdentity(ctx.client.user.id, guild),
-    namesFrom(ctx.client, guild, message),
+  const render = (content: string) =>
+    renderMentions(content, botIdentity(ctx.client.user.id, guild), namesFrom(ctx.client, guild, message));
+  const forwarded = forwardedText(
+    message,
+    translate(ctx.services.engine.localeOf(messageFacts(message)), "note.forwarded"),
+    render,
   );
+  const text = [render(message.content), forwarded].filter((part) => part !== "").join("\n\n");
   const hasAttachments = message.attachments.size > 0;
   // Without a mention, only text or files are answered: a sticker in a thread is not a question.
   if (text === "" && !hasAttachments && (trigger === "thread" || trigger === "dm")) return;
@@ -176,6 +184,7 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
   const delivery = await deliverAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
     editIntervalMs: ctx.editIntervalMs,
     pendingDelayMs: 0,
+    maxMessages: ctx.services.config.ANSWER_MAX_MESSAGES,
     stopping: ctx.stopping,
     logger,
   });

@@ -24,6 +24,8 @@ export interface SlackReplySettings {
   clock?: TimerClock;
   /** 0 posts the placeholder before the engine has said anything. */
   placeholderDelayMs?: number;
+  /** ANSWER_MAX_MESSAGES. */
+  maxMessages?: number;
   /** Set with SLACK_NATIVE_STREAMING=auto: answers in threads stream through chat.startStream. */
   nativeStreaming?: NativeStreamingSupport;
 }
@@ -64,6 +66,7 @@ export async function answerInSlack(
   const delivery = await deliverAnswer(services.engine, turn, surface, {
     editIntervalMs: settings.updateIntervalMs,
     pendingDelayMs: settings.placeholderDelayMs ?? DEFAULT_PLACEHOLDER_DELAY_MS,
+    ...(settings.maxMessages === undefined ? {} : { maxMessages: settings.maxMessages }),
     logger: services.logger,
     stopping: signal,
     ...(settings.clock ? { clock: settings.clock } : {}),

@@ -1,6 +1,7 @@
-import { App, type CustomRoute, type webApi } from "@slack/bolt";
+import { App, type CustomRoute, HTTPReceiver, type webApi } from "@slack/bolt";
 import type { Logger } from "../../src/index.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
+import { guardSlackRequests, MAX_SLACK_BODY_BYTES, type RejectionReason } from "./request-guard.ts";
 import type { BotIdentity } from "./web-client.ts";
 
 export type SlackMode = "http" | "socket";
@@ -17,6 +18,8 @@ export interface BoltAppSettings {
   port: number;
   /** Extra HTTP routes on the same server, e.g. health checks. */
   customRoutes: CustomRoute[];
+  /** HTTP mode: told of every request refused before Bolt saw it. */
+  onRejected?: (reason: RejectionReason) => void;
 }
 
 /** Where Slack sends events, commands and interactivity in HTTP mode. */
@@ -42,11 +45,22 @@ export function createBoltApp(settings: BoltAppSettings): App {
   if (settings.mode === "socket") {
     return new App({ ...common, socketMode: true, appToken: settings.appToken });
   }
-  return new App({
-    ...common,
-    signingSecret: settings.signingSecret,
+  const signingSecret = settings.signingSecret ?? "";
+  const receiver = new HTTPReceiver({
+    signingSecret,
     endpoints: EVENTS_PATH,
+    port: settings.port,
+    customRoutes: settings.customRoutes,
+    logger: common.logger,
     // Ack first, answer after: a streamed answer takes longer than Slack's 3 s.
     processBeforeResponse: false,
+    bodyLimit: MAX_SLACK_BODY_BYTES,
   });
+  // Unsigned, stale, future-dated and oversized requests are refused before their body is read.
+  receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+    path: EVENTS_PATH,
+    signingSecret,
+    onRejected: settings.onRejected ?? (() => {}),
+  });
+  return new App({ ...common, receiver });
 }

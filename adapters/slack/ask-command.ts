@@ -30,10 +30,12 @@ export async function ask(
   isPrivate: boolean,
   respond: RespondFn,
 ): Promise<void> {
-  const turn = await commandTurn(context, command, commandThreadId(command), question);
+  const turn = await commandTurn(context, command, commandThreadId(context, command), question);
   if (!isPrivate && turn.text !== "") {
     const questionTs = await postQuestion(context, command, turn);
     if (questionTs !== undefined) {
+      // The bot could post here: a DM of this channel is the bot's own.
+      if (turn.isDirectMessage) context.botDirectMessages.remember(command.team_id, command.channel_id);
       const threadTs = turn.isDirectMessage ? undefined : questionTs;
       if (threadTs) context.answeredThreads.remember(command.team_id, command.channel_id, threadTs);
       const threadTurn = { ...turn, threadId: threadTs ?? DM_MAIN_THREAD };

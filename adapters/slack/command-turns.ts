@@ -17,11 +17,14 @@ export function isDirectMessageChannel(command: SlashCommand): boolean {
 }
 
 /**
- * The conversation a slash command belongs to when it is not tied to a thread: a DM's top level,
- * or in a channel the asker's own private conversation there (what /reset and /usage act on).
+ * The conversation a slash command belongs to when it is not tied to a thread: the top level of the
+ * asker's DM with the bot, or elsewhere the asker's own private conversation there (what /reset and
+ * /usage act on). A DM between two people is not the bot's: each of them has their own there.
  */
-export function commandThreadId(command: SlashCommand): string {
-  return isDirectMessageChannel(command) ? DM_MAIN_THREAD : `private:${command.user_id}`;
+export function commandThreadId(context: SlackHandlerContext, command: SlashCommand): string {
+  const botDm =
+    isDirectMessageChannel(command) && context.botDirectMessages.has(command.team_id, command.channel_id);
+  return botDm ? DM_MAIN_THREAD : `private:${command.user_id}`;
 }
 
 export async function commandTurn(
@@ -39,6 +42,7 @@ export async function commandTurn(
       text,
       isDirectMessage: isDirectMessageChannel(command),
       origin: "command",
+      homeTeamId: context.homeTeamId,
     },
     context.directory,
     context.botUserId,

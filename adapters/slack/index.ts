@@ -19,9 +19,11 @@ import { registerEventHandlers } from "./events.ts";
 import { WebClientMessenger } from "./messenger.ts";
 import { NativeStreamingSupport } from "./native-stream.ts";
 import { postNoticeToChannels, slackNoticeChannels } from "./notices.ts";
-import { AnsweredThreads } from "./thread-memory.ts";
+import { RejectionLog } from "./rejection-log.ts";
+import { limitServer, serverOptions } from "./request-guard.ts";
+import { AnsweredThreads, BotDirectMessages } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
-import { slackClientOptions, verifyBotToken } from "./web-client.ts";
+import { slackClientOptions, verifyAppToken, verifyBotToken } from "./web-client.ts";
 
 export { EVENTS_PATH } from "./app.ts";
 export { SlackAdapterError, SlackAuthError, SlackConfigError, SlackStartError } from "./errors.ts";
@@ -142,6 +144,9 @@ export function createSlackAdapter(
     });
     const client = new slackWebApi.WebClient(botToken, clientOptions);
     const identity = await verifyBotToken(client);
+    if (mode === "socket" && config.SLACK_APP_TOKEN) {
+      await verifyAppToken(new slackWebApi.WebClient(config.SLACK_APP_TOKEN, clientOptions));
+    }
     work = new InFlightWork();
     const port = options.port ?? config.PORT;
     const bolt = createBoltApp({
@@ -153,6 +158,10 @@ export function createSlackAdapter(
       clientOptions,
       logger,
       port,
+      onRejected: new RejectionLog({
+        logger,
+        count: (reason) => services.metrics?.slackRejected.inc({ reason }),
+      }).record,
       customRoutes: [
         ...(options.customRoutes ?? []),
         ...(mode === "http" && services.health ? healthRoutes(services.health) : []),
@@ -165,6 +174,7 @@ export function createSlackAdapter(
     noticeMessenger = messenger;
     const replies: SlackReplySettings = {
       messenger,
+      maxMessages: config.ANSWER_MAX_MESSAGES,
       ...(config.SLACK_NATIVE_STREAMING === "auto"
         ? { nativeStreaming: new NativeStreamingSupport(logger) }
         : {}),
@@ -176,6 +186,8 @@ export function createSlackAdapter(
     const context: SlackHandlerContext = {
       services,
       botUserId: identity.botUserId,
+      homeTeamId: identity.teamId,
+      botDirectMessages: new BotDirectMessages(),
       directory: new SlackUserDirectory(client, logger),
       messenger,
       answeredThreads: new AnsweredThreads(),
@@ -188,7 +200,9 @@ export function createSlackAdapter(
 
     try {
       if (mode === "http") {
-        httpServer = (await bolt.start(options.host ? { port, host: options.host } : { port })) as Server;
+        const listen = options.host ? { port, host: options.host } : { port };
+        httpServer = (await bolt.start(listen, serverOptions)) as Server;
+        limitServer(httpServer, config.SLACK_MAX_CONNECTIONS);
       } else {
         await bolt.start();
       }

@@ -87,6 +87,20 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
       attachments,
     };
   }
+  // Group DMs (mpim): a mention may come as message.mpim alone, without an app_mention twin; when
+  // both come, the second is the same message (same ts) and is answered once.
+  if (event.channel_type === "mpim" && mentionsUser(text, context.botUserId)) {
+    const root = event.thread_ts ?? ts;
+    return {
+      channelId: channel,
+      userId: user,
+      text,
+      threadId: root,
+      replyThreadTs: root,
+      isDirectMessage: false,
+      attachments,
+    };
+  }
   if (context.replyInThreads !== "all" || !isReply || !event.thread_ts) return undefined;
   if (mentionsUser(text, context.botUserId)) return undefined;
   if (!context.answeredThread(channel, event.thread_ts)) return undefined;

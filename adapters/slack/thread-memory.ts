@@ -20,4 +20,24 @@ export class AnsweredThreads {
   }
 }
 
+/**
+ * DM channels the bot itself is in: a message.im event only comes from them, and /ask can post in
+ * them. A slash command in any other DM (between two people) is keyed per user there.
+ */
+export class BotDirectMessages {
+  private readonly channels: LRUCache<string, true>;
+
+  constructor(maxEntries = 50_000) {
+    this.channels = new LRUCache({ max: maxEntries });
+  }
+
+  remember(teamId: string, channelId: string): void {
+    this.channels.set(`${teamId}:${channelId}`, true);
+  }
+
+  has(teamId: string, channelId: string): boolean {
+    return this.channels.has(`${teamId}:${channelId}`);
+  }
+}
+
 const key = (teamId: string, channelId: string, threadTs: string) => `${teamId}:${channelId}:${threadTs}`;

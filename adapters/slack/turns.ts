@@ -12,6 +12,15 @@ export interface TurnSource {
   isDirectMessage: boolean;
   origin: "message" | "command";
   attachments?: readonly TurnAttachment[];
+  /**
+   * The workspace the bot is installed in (auth.test). An admin of another organization, met in a
+   * Slack Connect channel, administers their workspace, not ours.
+   */
+  homeTeamId?: string | undefined;
+}
+
+function isHomeTeamMember(userTeamId: string | undefined, homeTeamId: string | undefined): boolean {
+  return !homeTeamId || !userTeamId || userTeamId === homeTeamId;
 }
 
 /** Normalizes a Slack message into an engine turn: readable names, the bot's mention gone. */
@@ -35,7 +44,7 @@ export async function buildTurn(
     text: slackTextToPlain(source.text, { botUserId, names }),
     isDirectMessage: source.isDirectMessage,
     origin: source.origin,
-    isAdmin: author.isAdmin,
+    isAdmin: author.isAdmin && isHomeTeamMember(author.teamId, source.homeTeamId),
     ...(source.attachments?.length ? { attachments: source.attachments } : {}),
     ...(author.locale ? { locale: author.locale } : {}),
   };

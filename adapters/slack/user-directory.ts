@@ -9,6 +9,8 @@ export interface SlackUserProfile {
   locale: string | undefined;
   /** Workspace admin or owner, as users.info says. */
   isAdmin: boolean;
+  /** The user's own workspace; another organization's for a guest from a Slack Connect channel. */
+  teamId: string | undefined;
 }
 
 /**
@@ -68,7 +70,12 @@ export class SlackUserDirectory {
       const name =
         user?.profile?.display_name?.trim() || user?.real_name?.trim() || user?.name?.trim() || userId;
       const isAdmin = Boolean(user?.is_admin || user?.is_owner || user?.is_primary_owner);
-      const profile = { name, locale: user?.locale || undefined, isAdmin };
+      const profile = {
+        name,
+        locale: user?.locale || undefined,
+        isAdmin,
+        teamId: user?.team_id || undefined,
+      };
       this.cache.set(key, profile);
       return profile;
     } catch (error) {
@@ -76,7 +83,7 @@ export class SlackUserDirectory {
         { error: errorSummary(error), userId },
         "slack users.info failed; using the user id as name",
       );
-      const fallback = { name: userId, locale: undefined, isAdmin: false };
+      const fallback = { name: userId, locale: undefined, isAdmin: false, teamId: undefined };
       this.cache.set(key, fallback, { ttl: this.failureTtlMs });
       return fallback;
     }

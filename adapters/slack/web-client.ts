@@ -63,3 +63,20 @@ export async function verifyBotToken(client: webApi.WebClient): Promise<BotIdent
   }
   return { botUserId: result.user_id, botId: result.bot_id, teamId: result.team_id };
 }
+
+/**
+ * Socket Mode's client retries apps.connections.open forever on errors it does not know to be final
+ * (not_allowed_token_type, missing_scope) while the process looks healthy. One call before Bolt
+ * starts turns a token that can never connect into a `SlackAuthError` naming SLACK_APP_TOKEN.
+ */
+export async function verifyAppToken(client: webApi.WebClient): Promise<void> {
+  try {
+    await client.apps.connections.open();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code && (tokenErrorCodes.has(code) || code === "missing_scope")) {
+      throw new SlackAuthError("SLACK_APP_TOKEN", code, { cause: error });
+    }
+    // Anything else (Slack unreachable, rate limited) is left to the Socket Mode client's retries.
+  }
+}

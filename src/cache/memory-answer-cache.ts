@@ -17,10 +17,17 @@ export class MemoryAnswerCache implements AnswerCache {
   private readonly cache: LRUCache<string, CachedAnswer, FetchContext>;
   private readonly counts: CacheStats = { hits: 0, misses: 0, coalesced: 0 };
 
-  constructor(options: { maxEntries: number; ttlMs: number }) {
+  constructor(options: { maxEntries: number; ttlMs: number; maxBytes?: number }) {
     this.cache = new LRUCache<string, CachedAnswer, FetchContext>({
       max: options.maxEntries,
       ttl: options.ttlMs,
+      ...(options.maxBytes === undefined
+        ? {}
+        : {
+            maxSize: options.maxBytes,
+            // JS strings take up to two bytes a character; the key is a hash.
+            sizeCalculation: (answer: CachedAnswer) => 2 * answer.text.length + 256,
+          }),
       fetchMethod: async (_key, _stale, { context }) => {
         context.computed = true;
         return context.compute();
@@ -52,5 +59,10 @@ export class MemoryAnswerCache implements AnswerCache {
 
   get size(): number {
     return this.cache.size;
+  }
+
+  /** Estimated bytes held (0 when no byte bound is set). */
+  get bytes(): number {
+    return this.cache.calculatedSize ?? 0;
   }
 }

@@ -33,8 +33,9 @@ export function isSecretVariable(name: string): boolean {
  */
 export function parseConfig(environment: Record<string, string | undefined>): Config {
   const result = configSchema.safeParse(environment);
+  const credentials = credentialProblems(environment);
   if (result.success) {
-    const problems = crossFieldProblems(result.data);
+    const problems = [...credentials, ...crossFieldProblems(result.data)];
     if (problems.length > 0) throw new ConfigError(problems);
     return result.data;
   }
@@ -45,7 +46,41 @@ export function parseConfig(environment: Record<string, string | undefined>): Co
     const what = missing ? "is missing" : `is invalid (${issue.message})`;
     return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
   });
-  throw new ConfigError([...single, ...crossFieldProblems(partial(environment))]);
+  throw new ConfigError([...single, ...credentials, ...crossFieldProblems(partial(environment))]);
+}
+
+/**
+ * Credentials that cannot work: the placeholders of .env.example left in place, and an app-level
+ * token slot holding another kind of token (Socket Mode would retry not_allowed_token_type forever).
+ */
+function credentialProblems(environment: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(allVariables)) {
+    const example = "example" in spec ? spec.example : undefined;
+    if (spec.secret && example && environment[name]?.trim() === example) {
+      problems.push(`${name} is still the placeholder from .env.example (${example}); set your real value.`);
+    }
+  }
+  const appToken = environment.SLACK_APP_TOKEN?.trim();
+  if (appToken && !appToken.startsWith("xapp-")) {
+    problems.push(
+      "SLACK_APP_TOKEN is not an app-level token (they start with xapp-). Create one with the connections:write " +
+        "scope under Basic Information > App-Level Tokens; the bot token (xoxb-…) belongs in SLACK_BOT_TOKEN.",
+    );
+  }
+  return problems;
+}
+
+/** Settings that work but are probably not what the operator meant; printed at start, not fatal. */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN) {
+    warnings.push(
+      "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode): " +
+        "Slack is not started.",
+    );
+  }
+  return warnings;
 }
 
 type WindowFields = Pick<Config, "HISTORY_MAX_TOKENS" | "MODEL_CONTEXT_TOKENS" | "MAX_TOKENS">;

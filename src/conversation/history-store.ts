@@ -26,20 +26,47 @@ export interface MemoryHistoryStoreOptions {
   ttlMs: number;
   /** Pairs kept per conversation; older ones can never enter a window anyway. */
   maxPairsPerConversation: number;
+  /**
+   * Tokens of history a window can ever send (its budget less the answer's reserve): older pairs
+   * beyond it can never be sent, so they are not kept. Unbounded when unset.
+   */
+  maxTokensPerConversation?: number;
+  /** Estimated bytes all conversations may hold together; the least recently used go first. */
+  maxBytes?: number;
 }
 
-/** Bounded however many threads exist: an LRU cap on conversations, an idle TTL and a per-thread cap. */
+/** Bytes one pair takes in memory: JS strings are up to two bytes a character, plus the object. */
+export function pairBytes(pair: HistoryPair): number {
+  return 2 * (pair.user.length + pair.assistant.length) + 96;
+}
+
+/**
+ * Bounded however many threads exist, and however long their messages are: an LRU cap on
+ * conversations and on their total size, an idle TTL, and per thread a cap on pairs and on tokens.
+ */
 export class MemoryHistoryStore implements HistoryStore {
   private readonly conversations: LRUCache<string, HistoryPair[]>;
   private readonly maxPairs: number;
+  private readonly maxTokens: number;
 
   constructor(options: MemoryHistoryStoreOptions) {
-    this.conversations = new LRUCache({
+    this.conversations = new LRUCache<string, HistoryPair[]>({
       max: options.maxConversations,
       ttl: options.ttlMs,
       updateAgeOnGet: true,
+      ...(options.maxBytes === undefined
+        ? {}
+        : {
+            maxSize: options.maxBytes,
+            sizeCalculation: (pairs: HistoryPair[]) =>
+              Math.max(
+                1,
+                pairs.reduce((sum, pair) => sum + pairBytes(pair), 0),
+              ),
+          }),
     });
     this.maxPairs = Math.max(1, options.maxPairsPerConversation);
+    this.maxTokens = options.maxTokensPerConversation ?? Number.POSITIVE_INFINITY;
   }
 
   async read(key: string, limit: number): Promise<HistoryPair[]> {
@@ -50,7 +77,9 @@ export class MemoryHistoryStore implements HistoryStore {
 
   async append(key: string, pair: HistoryPair): Promise<void> {
     const pairs = [...(this.conversations.get(key) ?? []), pair];
-    this.conversations.set(key, pairs.length > this.maxPairs ? pairs.slice(-this.maxPairs) : pairs);
+    const kept = this.newestWithinTokens(pairs.length > this.maxPairs ? pairs.slice(-this.maxPairs) : pairs);
+    if (kept.length === 0) this.conversations.delete(key);
+    else this.conversations.set(key, kept);
   }
 
   async clear(key: string): Promise<void> {
@@ -59,5 +88,24 @@ export class MemoryHistoryStore implements HistoryStore {
 
   get size(): number {
     return this.conversations.size;
+  }
+
+  /** Estimated bytes held (0 when no byte bound is set). */
+  get bytes(): number {
+    return this.conversations.calculatedSize ?? 0;
+  }
+
+  /** The newest pairs whose tokens together fit the cap: older ones could never be sent again. */
+  private newestWithinTokens(pairs: HistoryPair[]): HistoryPair[] {
+    let tokens = 0;
+    let first = pairs.length;
+    while (first > 0) {
+      const pair = pairs[first - 1];
+      if (!pair) break;
+      tokens += pair.userTokens + pair.assistantTokens;
+      if (tokens > this.maxTokens) break;
+      first -= 1;
+    }
+    return first === 0 ? pairs : pairs.slice(first);
   }
 }

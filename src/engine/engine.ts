@@ -11,7 +11,9 @@ import { resolveLocale, translate } from "../i18n/translate.ts";
 import { LlmError, StreamAbortedError } from "../llm/errors.ts";
 import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
+import { SecretStreamScrubber, scrubSecrets, uniqueLongestFirst } from "../observability/secret-scrubber.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
+import { AnswerSizeCap, answerCharCap } from "./answer-size-cap.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { runCommand } from "./commands.ts";
 import type {
@@ -56,6 +58,8 @@ export interface EngineDependencies {
   observer?: EngineObserver;
   /** Access, rate and budget rules; everyone is served without limits when absent. */
   governance?: Governance;
+  /** Configured secrets, never shown to a user even if the model or a cached answer repeats one. */
+  secrets?: readonly string[];
 }
 
 const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]);
@@ -64,9 +68,11 @@ export class Engine implements ConversationEngine {
   private readonly order = new KeyedSerialQueue();
   private readonly now: () => number;
   private readonly recorder: TurnRecorder;
+  private readonly secrets: readonly string[];
 
   constructor(private readonly deps: EngineDependencies) {
     this.now = deps.now ?? Date.now;
+    this.secrets = uniqueLongestFirst(deps.secrets ?? []);
     this.recorder = new TurnRecorder({ ...deps, governance: deps.governance, now: this.now });
   }
 
@@ -205,10 +211,17 @@ export class Engine implements ConversationEngine {
       () => deltas.end(),
       () => deltas.end(),
     );
+    const shown = new SecretStreamScrubber(this.secrets);
     for await (const item of deltas) {
-      if (item.type === "delta") yield item;
-      else options.onProgress?.(item);
+      if (item.type !== "delta") {
+        options.onProgress?.(item);
+        continue;
+      }
+      const visible = shown.push(item.text);
+      if (visible) yield { type: "delta", text: visible };
     }
+    const rest = shown.end();
+    if (rest) yield { type: "delta", text: rest };
 
     let resolved: Awaited<typeof resolution>;
     try {
@@ -229,14 +242,18 @@ export class Engine implements ConversationEngine {
     }
 
     const { answer, outcome } = resolved;
-    if (outcome === "hit" || outcome === "coalesced") yield { type: "delta", text: answer.text };
+    const answerText = scrubSecrets(answer.text, this.secrets);
+    if (outcome === "hit" || outcome === "coalesced") yield { type: "delta", text: answerText };
     if (!answer.text) {
       deps.observer?.answered?.({ cache: outcome, failure: "unavailable" });
       yield failure(locale, "unavailable");
       return;
     }
     const fromCache = outcome === "hit" || outcome === "coalesced";
-    const note = answer.finishReason === "interrupted" ? `\n\n${translate(locale, "note.interrupted")}` : "";
+    const note =
+      answer.finishReason === "interrupted" || answer.finishReason === "capped"
+        ? `\n\n${translate(locale, answer.finishReason === "interrupted" ? "note.interrupted" : "note.answer_capped")}`
+        : "";
     const usage = fromCache ? undefined : answer.usage;
     try {
       await this.recorder.record({
@@ -263,7 +280,7 @@ export class Engine implements ConversationEngine {
       type: "final",
       result: {
         // The file note is about this message only: shown, never remembered.
-        text: answer.text + note + (attachmentNote ? `\n\n_${attachmentNote}_` : ""),
+        text: answerText + note + (attachmentNote ? `\n\n_${attachmentNote}_` : ""),
         usage,
         cached: fromCache,
         finishReason: answer.finishReason,
@@ -292,12 +309,20 @@ export class Engine implements ConversationEngine {
       lastThinking = now;
       sink.push({ type: "thinking", elapsedMs: now - reasoningSince });
     };
-    for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
+    let cap = new AnswerSizeCap(answerCharCap(request.maxTokens ?? this.deps.defaults.maxTokens));
+    reading: for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
       switch (chunk.type) {
-        case "delta":
-          text += chunk.text;
-          sink.push(chunk);
+        case "delta": {
+          const { text: kept, capped } = cap.take(chunk.text);
+          text += kept;
+          if (kept) sink.push({ type: "delta", text: kept });
+          if (capped) {
+            // Leaving the loop closes the stream, which aborts the upstream request.
+            finishReason = "capped";
+            break reading;
+          }
           continue;
+        }
         case "reasoning":
           reasoned = true;
           thinking();
@@ -305,6 +330,7 @@ export class Engine implements ConversationEngine {
         case "retract":
           reasoned = true;
           text = "";
+          cap = new AnswerSizeCap(answerCharCap(request.maxTokens ?? this.deps.defaults.maxTokens));
           sink.push({ type: "restart" });
           lastThinking = undefined;
           thinking();

@@ -70,7 +70,7 @@ function classifyStatus(error: APIError, now: number, context: ErrorContext): Ll
   const body = readErrorBody(rawErrorBody(error.headers));
   const type = field(error.type) || (body?.type ?? "");
   const code = field(error.code) || (body?.code ?? "");
-  const text = `${field(error.message)} ${body?.message ?? ""}`;
+  const text = `${field(error.message)} ${body?.message.toLowerCase() ?? ""}`;
   const message = `${status ?? "connection"} ${body?.message ? body.message.slice(0, 300) : error.message}`;
   const options = { cause: error };
   if (status === undefined) return new UpstreamUnavailableError(message, undefined, undefined, options);

@@ -12,7 +12,9 @@ export interface ProviderErrorFields {
 /**
  * Reads an error body in every shape providers send: OpenAI's `{"error":{...}}` (Azure adds
  * `innererror`), Gemini's `[{"error":{...}}]`, vLLM's legacy `{"object":"error","message":...}`,
- * FastAPI's `{"detail":...}`, or plain text. All values are lower-cased strings, "" when absent.
+ * FastAPI's `{"detail":...}`, or plain text. Values are "" when absent; all but `message` are
+ * lower-cased for matching. The message keeps its case: it is logged, and a secret echoed in it must
+ * still be recognized (and scrubbed) as the secret.
  */
 export function readErrorBody(raw: string | undefined): ProviderErrorFields | undefined {
   if (!raw?.trim()) return undefined;
@@ -20,7 +22,7 @@ export function readErrorBody(raw: string | undefined): ProviderErrorFields | un
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return { message: raw.slice(0, 500).toLowerCase(), type: "", code: "", status: "", innerCode: "" };
+    return { message: raw.slice(0, 500), type: "", code: "", status: "", innerCode: "" };
   }
   const root = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!isRecord(root)) return undefined;
@@ -28,7 +30,7 @@ export function readErrorBody(raw: string | undefined): ProviderErrorFields | un
   const inner = isRecord(error.innererror) ? error.innererror : {};
   const message = text(error.message) || text(root.detail) || text(root.message);
   return {
-    message: message.toLowerCase(),
+    message,
     type: text(error.type).toLowerCase(),
     code: text(error.code).toLowerCase(),
     status: text(error.status).toLowerCase(),

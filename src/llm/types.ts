@@ -1,5 +1,8 @@
-/** Why an answer ended; "interrupted" means the stream broke after text had reached the user. */
-export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "unknown";
+/**
+ * Why an answer ended; "interrupted" means the stream broke after text had reached the user, "capped"
+ * that the bot stopped reading an answer that ran far past MAX_TOKENS (see answer-size-cap.ts).
+ */
+export type FinishReason = "stop" | "length" | "content_filter" | "interrupted" | "capped" | "unknown";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

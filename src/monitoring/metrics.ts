@@ -38,6 +38,8 @@ export class BotMetrics {
   readonly timeToFirstToken: Histogram<"platform">;
   readonly timeToAnswer: Histogram<"platform" | "result">;
   readonly tokens: Counter<"direction">;
+  /** Requests to /slack/events refused before their body was read or verified, by reason. */
+  readonly slackRejected: Counter<"reason">;
   private sources: MetricsSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -90,6 +92,12 @@ export class BotMetrics {
       labelNames: ["direction"] as const,
       registers,
     });
+    this.slackRejected = new Counter({
+      name: "bot_slack_rejected_requests_total",
+      help: "Requests to /slack/events refused before Bolt saw them (unsigned, stale, future, bad_signature, too_large, busy).",
+      labelNames: ["reason"] as const,
+      registers,
+    });
     this.registerScrapedMetrics();
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -109,6 +117,7 @@ export class BotMetrics {
   /** Sets what is read at scrape time: in-flight and queued requests, cool-down time, cache counts. */
   watch(sources: MetricsSources): void {
     this.sources = { ...this.sources, ...sources };
+    if (sources.redisReady) this.registerRedisUp();
   }
 
   /** The same engine, with time to first token, time to answer and tokens recorded per answer. */
@@ -199,10 +208,19 @@ export class BotMetrics {
         }
       },
     });
+  }
+
+  /**
+   * Only with Redis configured: a gauge with no value would be exported as 0, and the documented
+   * `bot_redis_up == 0` alert would fire on every deployment without Redis.
+   */
+  private registerRedisUp(): void {
+    if (this.registry.getSingleMetric("bot_redis_up")) return;
+    const metrics = this;
     new Gauge({
       name: "bot_redis_up",
       help: "1 when Redis is reachable, 0 during an outage; absent without REDIS_URL.",
-      registers,
+      registers: [this.registry],
       collect() {
         const ready = metrics.sources.redisReady;
         if (ready) this.set(ready() ? 1 : 0);

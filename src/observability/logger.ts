@@ -1,4 +1,5 @@
 import { type Logger, pino } from "pino";
+import { configuredSecrets, scrubSecrets, uniqueLongestFirst } from "./secret-scrubber.ts";
 
 export type { Logger };
 
@@ -36,12 +37,29 @@ export const redactedPaths = [
   "*.redisUrl",
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export interface LoggerOptions {
+  /**
+   * Values scrubbed from every line, in any field or inside any string; by default the configured
+   * secrets (see configuredSecrets), read from the environment `.env` has been loaded into.
+   */
+  secrets?: readonly string[];
+}
+
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  options: LoggerOptions = {},
+): Logger {
+  // As written in a JSON line too: a secret with a quote or backslash is escaped there.
+  const given = options.secrets ?? configuredSecrets();
+  const secrets = uniqueLongestFirst([...given, ...given.map((s) => JSON.stringify(s).slice(1, -1))]);
   return pino(
     {
       level,
       redact: { paths: redactedPaths, censor: "[redacted]" },
       base: { service: "llm-chat-bot" },
+      // The finished line, so a secret is caught wherever it hides: messages, error texts, nested fields.
+      hooks: { streamWrite: (line) => scrubSecrets(line, secrets) },
     },
     destination,
   );

@@ -19,6 +19,8 @@ export interface DeliveryOptions {
   typingIntervalMs?: number;
   /** Aborted when the adapter's shutdown deadline passes: the answer then ends with a short note. */
   stopping?: AbortSignal;
+  /** ANSWER_MAX_MESSAGES: most messages one answer may become. */
+  maxMessages?: number;
 }
 
 /**
@@ -53,6 +55,9 @@ export async function deliverAnswer(
     editIntervalMs: options.editIntervalMs,
     clock,
     ...(options.typingIntervalMs === undefined ? {} : { typingIntervalMs: options.typingIntervalMs }),
+    ...(options.maxMessages === undefined
+      ? {}
+      : { maxMessages: options.maxMessages, cappedNote: translate(locale, "note.answer_capped") }),
     onMinorFailure: (error, what) => logger.debug({ err: errorText(error), what }, "reply: write failed"),
   });
   const cancel = new AbortController();

@@ -68,3 +68,22 @@ export class PartRenderer {
     return splitMessage(markdownPart, smaller).flatMap((part) => this.fit(part));
   }
 }
+
+/**
+ * The parts of a rendered answer, at most `maxMessages` of them: past the limit the last part kept
+ * ends with `note` instead, cut so that it stays within `partLimit`. The cap stops an endpoint that
+ * ignores `max_tokens` from flooding a channel (ANSWER_MAX_MESSAGES).
+ */
+export function limitAnswerParts(
+  parts: readonly string[],
+  maxMessages: number,
+  note: string,
+  partLimit: number,
+): string[] {
+  if (parts.length <= maxMessages) return [...parts];
+  const kept = parts.slice(0, Math.max(1, maxMessages));
+  const last = kept.length - 1;
+  const ending = `\n\n${note}`;
+  kept[last] = `${(kept[last] ?? "").slice(0, Math.max(0, partLimit - ending.length))}${ending}`;
+  return kept;
+}

@@ -1,5 +1,5 @@
 import { systemTimerClock, type TimerClock } from "./clock.ts";
-import { PartRenderer } from "./part-renderer.ts";
+import { limitAnswerParts, PartRenderer } from "./part-renderer.ts";
 import type { NativeStream, ReplySurface } from "./surface.ts";
 
 export interface StreamingReplyOptions {
@@ -8,6 +8,9 @@ export interface StreamingReplyOptions {
   clock?: TimerClock;
   /** A typing indicator lasts about 10 s on Discord; it is refreshed at this interval until text. */
   typingIntervalMs?: number;
+  /** Most messages the answer may become; past it, the last one ends with `cappedNote`. */
+  maxMessages?: number;
+  cappedNote?: string;
   /** Writes that failed without harm to the answer (typing, an interim edit), for a debug log. */
   onMinorFailure?: (error: unknown, what: "typing" | "interim write" | "cleanup") => void;
 }
@@ -251,9 +254,11 @@ export class StreamingReply {
     if (this.discarded) return;
     if (this.native && (await this.renderNatively())) return;
     const final = this.finalText !== undefined;
-    const parts = final
-      ? this.renderer.final(this.finalText ?? "")
-      : this.renderer.preview(this.text, !this.surface.appendOnly);
+    const parts = this.withinMessageCap(
+      final
+        ? this.renderer.final(this.finalText ?? "")
+        : this.renderer.preview(this.text, !this.surface.appendOnly),
+    );
     let nextWriteAt: number | undefined;
 
     for (const [index, content] of parts.entries()) {
@@ -298,6 +303,18 @@ export class StreamingReply {
     } else if (nextWriteAt !== undefined) {
       this.scheduleEdit(nextWriteAt);
     }
+  }
+
+  private withinMessageCap(parts: string[]): string[] {
+    const { maxMessages, cappedNote } = this.options;
+    if (maxMessages === undefined || parts.length <= maxMessages) return parts;
+    const note = cappedNote ?? "";
+    return limitAnswerParts(
+      parts,
+      maxMessages,
+      this.surface.format?.(note) ?? note,
+      this.surface.messageLimit,
+    );
   }
 
   /**

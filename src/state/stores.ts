@@ -26,8 +26,13 @@ export type StoresConfig = Pick<
   | "HISTORY_TTL_SECONDS"
   | "HISTORY_MAX_MESSAGES"
   | "HISTORY_MAX_CONVERSATIONS"
+  | "HISTORY_MAX_MB"
+  | "HISTORY_MAX_TOKENS"
+  | "MODEL_CONTEXT_TOKENS"
+  | "MAX_TOKENS"
   | "CACHE_TTL_SECONDS"
   | "CACHE_MAX_ENTRIES"
+  | "CACHE_MAX_MB"
   | "LLM_MAX_CONCURRENCY"
   | "LLM_RPM"
   | "LLM_TPM"
@@ -39,8 +44,14 @@ export type StoresConfig = Pick<
  */
 export function storeLimits(config: StoresConfig) {
   return {
-    /** A store keeps no more pairs than the window can ever send. */
+    /** A store keeps no more pairs, and no more tokens, than the window can ever send. */
     pairsPerConversation: pairsForMessages(config.HISTORY_MAX_MESSAGES),
+    tokensPerConversation: Math.max(
+      1,
+      Math.min(config.HISTORY_MAX_TOKENS, config.MODEL_CONTEXT_TOKENS) - config.MAX_TOKENS,
+    ),
+    historyBytes: config.HISTORY_MAX_MB * 1024 * 1024,
+    cacheBytes: config.CACHE_MAX_MB * 1024 * 1024,
     conversations: config.HISTORY_MAX_CONVERSATIONS,
     historyTtlMs: config.HISTORY_TTL_SECONDS * 1000,
     cacheTtlMs: config.CACHE_TTL_SECONDS * 1000,
@@ -65,10 +76,16 @@ function memoryBuilders(config: StoresConfig, clock: Clock): StoreBuilders {
         maxConversations: limits.conversations,
         ttlMs: limits.historyTtlMs,
         maxPairsPerConversation: limits.pairsPerConversation,
+        maxTokensPerConversation: limits.tokensPerConversation,
+        maxBytes: limits.historyBytes,
       }),
     cache: () =>
       limits.cacheTtlMs > 0
-        ? new MemoryAnswerCache({ maxEntries: limits.cacheEntries, ttlMs: limits.cacheTtlMs })
+        ? new MemoryAnswerCache({
+            maxEntries: limits.cacheEntries,
+            ttlMs: limits.cacheTtlMs,
+            maxBytes: limits.cacheBytes,
+          })
         : undefined,
     settings: () => new MemorySettingsStore(),
     usage: () => new MemoryUsageStore({ maxKeys: limits.usageKeys }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mention, openThread, sendInteraction, sendUserMessage } from "../fakes/discord/actors.ts";
-import { type ApiMessage, snowflake } from "../fakes/discord/payloads.ts";
+import { type ApiMessage, message, snowflake } from "../fakes/discord/payloads.ts";
 import type { FakeDiscord } from "../fakes/discord/server.ts";
 import type { RequestInfo } from "../fakes/openai-server.ts";
 import { type DiscordHarness, shareDiscordHarness, startDiscordHarness } from "./harness.ts";
@@ -173,5 +173,30 @@ describe("DISCORD_AUTO_THREAD=true", () => {
       "How do I rotate my API keys?\nDetails follow.",
       "and how often?",
     ]);
+  });
+  it("a reply to the bot (which pings it) continues the reply chain, not a new thread (#3)", async () => {
+    const { fake, fakeOpenAI } = h;
+    const { state } = fake;
+    const general = state.channels.general.id;
+    // An answer of the bot's in the channel, e.g. to /ask or from before auto-threads were on.
+    const earlier = message({
+      channel_id: general,
+      author: state.bot,
+      content: "Echo: the port is 8080",
+      guild_id: state.guildId,
+    });
+    state.store(earlier);
+    const threadsBefore = fake.callsTo("POST", /\/threads$/).length;
+    const requestsBefore = fakeOpenAI.requests.length;
+
+    const reply = ask(fake, general, "and the host?", { replyTo: earlier });
+    expect(reply.mentions.map((user) => user.id)).toContain(state.bot.id); // the client's reply ping
+    const answer = await botSays(h, general, "Echo: and the host?");
+    expect(answer.message_reference?.message_id).toBe(reply.id);
+    ask(fake, general, "and the user?", { replyTo: answer });
+    await botSays(h, general, "Echo: and the user?");
+
+    expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(threadsBefore);
+    expect(userTurns(fakeOpenAI.requests[requestsBefore + 1])).toEqual(["and the host?", "and the user?"]);
   });
 });

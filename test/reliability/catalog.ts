@@ -6,8 +6,9 @@
  */
 import { faultCases } from "./catalog/faults.ts";
 import { inputAndSecurityCases } from "./catalog/input-and-security.ts";
+import { platformCases } from "./catalog/platform.ts";
 import type { ReliabilityCase } from "./catalog/types.ts";
 
 export type { Area, ReliabilityCase, TestRef } from "./catalog/types.ts";
 
-export const catalog: ReliabilityCase[] = [...faultCases, ...inputAndSecurityCases];
+export const catalog: ReliabilityCase[] = [...faultCases, ...inputAndSecurityCases, ...platformCases];

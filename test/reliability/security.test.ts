@@ -155,16 +155,32 @@ describe("canary secrets", () => {
     const { core, discord, slack, proxies } = bot;
     if (!proxies) throw new Error("the bot is not proxied");
     // A spread of traffic: answers, a failed answer, a slash command, a DM and an error from Slack.
-    core.fakeOpenAI.setResponder((request) =>
-      request.body.messages.at(-1)?.content === "fail please"
-        ? {
-            kind: "error",
-            status: 401,
-            body: { error: { message: "Incorrect API key provided", type: "x" } },
-          }
-        : { kind: "text", text: "fine" },
-    );
+    core.fakeOpenAI.setResponder((request) => {
+      const question = request.body.messages.at(-1)?.content;
+      if (question === "fail please") {
+        return {
+          kind: "error",
+          status: 401,
+          body: { error: { message: "Incorrect API key provided", type: "x" } },
+        };
+      }
+      if (question === "echo the key") {
+        // Some upstreams and proxies repeat the key they were given inside their error text.
+        const message = `Incorrect API key provided: ${CANARY.openaiKey}. Bearer ${CANARY.openaiKey}`;
+        return { kind: "error", status: 500, body: { error: { message, type: "server_error" } } };
+      }
+      if (question === "say the key") {
+        // A model (or a poisoned cache) that repeats a secret, split over several chunks.
+        return { kind: "text", text: `Sure: ${CANARY.openaiKey} and ${CANARY.slackBotToken}.`, chunks: 7 };
+      }
+      return { kind: "text", text: "fine" };
+    });
     await discordAnswer(discord, askDiscord(discord, "fail please"));
+    await slackAnswer(slack, await askSlack(slack, "echo the key"));
+    expect(core.logs.text()).toContain("Incorrect API key provided: [redacted]");
+    const [shown] = await slackAnswer(slack, await askSlack(slack, "say the key"));
+    expect(shown?.text).toBe("Sure: [redacted] and [redacted].");
+    await discordAnswer(discord, askDiscord(discord, "say the key"));
     await slackAnswer(slack, await askSlack(slack, "hello from Slack"));
     slack.fake.failNext("chat.postMessage", { kind: "error", error: "not_in_channel" });
     await askSlack(slack, "in a channel the bot is not in", { channel: "C42" });

@@ -10,6 +10,7 @@ import {
   postEvent,
   slackSignatureHeaders,
 } from "../fakes/slack/signed-requests.ts";
+import { rawRequest } from "../slack/hostile-requests.ts";
 import { type ReliabilityBot, startReliabilityBot } from "./support/bot.ts";
 import { CANARY } from "./support/canary.ts";
 import { askSlack, nextTs, slackAnswer } from "./support/slack-user.ts";
@@ -160,3 +161,33 @@ describe("request signatures", () => {
     expect(bot.guard.problems).toEqual([]);
   });
 });
+
+describe("hostile traffic to /slack/events", () => {
+  it("200 concurrent unsigned 4 MB bodies are refused unread: all 401, counted, memory flat", async () => {
+    const count = 200;
+    const body = Buffer.alloc(4 * 1024 * 1024, 0x7b);
+    const port = Number(new URL(bot.slack.eventsUrl).port);
+    const unsignedBefore = await rejectedCount("unsigned");
+    const rssBefore = process.memoryUsage().rss;
+    const responses = await Promise.all(
+      Array.from({ length: count }, () =>
+        rawRequest(port, { "content-type": "application/json" }, body.length, body),
+      ),
+    );
+    const rssGrowth = process.memoryUsage().rss - rssBefore;
+    const refused = responses.filter((response) => response.status === 401).length;
+    // On a loaded machine a few may instead hit the header timeout (408) or the connection cap (closed).
+    expect(responses.filter((response) => ![401, 408, 0].includes(response.status))).toEqual([]);
+    expect(refused).toBeGreaterThan(count / 2);
+    expect((await rejectedCount("unsigned")) - unsignedBefore).toBe(refused);
+    // Buffering them (Bolt alone reads 4 MB before checking) would take count × 4 MB = 800 MB.
+    expect(rssGrowth).toBeLessThan(count * body.length * 0.1);
+    expect(bot.core.fakeOpenAI.requests).toHaveLength(0);
+    await stillServing("C29");
+  });
+});
+
+async function rejectedCount(reason: string): Promise<number> {
+  const { values } = await bot.metrics.slackRejected.get();
+  return values.find((value) => value.labels.reason === reason)?.value ?? 0;
+}

@@ -159,3 +159,20 @@ describe("StreamingReply.discard", () => {
     expect(surface.shown.size).toBe(0);
   });
 });
+
+describe("StreamingReply message cap (ANSWER_MAX_MESSAGES)", () => {
+  it("shows at most maxMessages messages, the last ending with the note, while streaming and at the end", async () => {
+    const surface = new RecordingSurface("typing", 100);
+    const reply = new StreamingReply(surface, { editIntervalMs: 0, maxMessages: 3, cappedNote: "(cut)" });
+    const long = Array.from({ length: 12 }, (_, i) => `Paragraph ${i} ${"x".repeat(60)}`).join("\n\n");
+    reply.append(long);
+    await reply.settled();
+    expect(surface.count("post")).toBe(3);
+    const ids = await reply.finish(long);
+    const shown = ids.map((id) => surface.shown.get(id) ?? "");
+    expect(shown).toHaveLength(3);
+    expect(shown[2]?.endsWith("\n\n(cut)")).toBe(true);
+    for (const message of shown) expect(message.length).toBeLessThanOrEqual(100);
+    expect(surface.count("post")).toBe(3);
+  });
+});

@@ -3,6 +3,7 @@ import {
   type SlackAdapter,
   type SlackAdapterOptions,
 } from "../../adapters/slack/index.ts";
+import type { AdapterServices } from "../../src/adapter.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack/web-api.ts";
 import { ManualClock } from "../support/manual-clock.ts";
 import { createTestServices, type TestServices } from "../support/services.ts";
@@ -35,6 +36,7 @@ export interface SlackHarness {
 export async function startSlackHarness(
   env: Record<string, string> = {},
   options: SlackAdapterOptions = {},
+  extraServices: Pick<AdapterServices, "metrics"> = {},
 ): Promise<SlackHarness> {
   const slack = await startFakeSlack();
   const core = await createTestServices({
@@ -47,7 +49,7 @@ export async function startSlackHarness(
   const clock = new ManualClock();
   const engine = new CountingEngine(core.services.engine);
   const adapter = createSlackAdapter(
-    { ...core.services, engine },
+    { ...core.services, ...extraServices, engine },
     {
       host: "127.0.0.1",
       clock,

@@ -10,7 +10,8 @@ const nextTs = () => {
 };
 
 beforeAll(async () => {
-  h = await startSlackHarness();
+  // Room for the 50,000-character answer below: an answer is cut at 16 characters per MAX_TOKENS token.
+  h = await startSlackHarness({ MAX_TOKENS: "4096" });
   h.slack.setUser("U1", { displayName: "Bob", locale: "en-US" });
   h.slack.setUser("U2", { displayName: "Alice" });
 });

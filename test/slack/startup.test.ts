@@ -80,6 +80,17 @@ describe("Slack adapter startup", () => {
     await adapter.stop();
   });
 
+  it("rejects start() with a SlackAuthError when the app token can never connect (not_allowed_token_type)", async () => {
+    // The Socket Mode client would retry this error forever while health checks say 200 (#11).
+    const { slack, adapter } = await setUp({ SLACK_APP_TOKEN: APP_TOKEN });
+    slack.failNext("apps.connections.open", { kind: "error", error: "not_allowed_token_type" }, 100);
+    const failure = await adapter.start().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SlackAuthError);
+    expect((failure as SlackAuthError).message).toContain("SLACK_APP_TOKEN (not_allowed_token_type)");
+    expect(slack.callsTo("apps.connections.open")).toHaveLength(1);
+    await adapter.stop();
+  });
+
   it("serves custom routes (health checks) on the events server", async () => {
     const { adapter } = await setUp(
       { SLACK_SIGNING_SECRET: SIGNING_SECRET },

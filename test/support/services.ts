@@ -1,6 +1,7 @@
 import { parseConfig } from "../../src/config/config.ts";
 import type { Clock } from "../../src/llm/clock.ts";
 import { createLogger, type Logger } from "../../src/observability/logger.ts";
+import { configuredSecrets } from "../../src/observability/secret-scrubber.ts";
 import { type BotServices, createServices, type ServiceOverrides } from "../../src/services.ts";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/openai-server.ts";
 import { LogCapture } from "./log-capture.ts";
@@ -45,15 +46,17 @@ export async function createTestServices(
   overrides: ServiceOverrides = {},
 ): Promise<TestServices> {
   const fakeOpenAI = await startFakeOpenAI();
-  const config = parseConfig({
+  const environment = {
     OPENAI_API_KEY: TEST_OPENAI_KEY,
     OPENAI_BASE_URL: fakeOpenAI.url,
     OPENAI_MODEL: "test-model",
     LLM_TIMEOUT_MS: "2000",
     ...env,
-  });
+  };
+  const config = parseConfig(environment);
   const logs = new LogCapture();
-  const logger = createLogger(env.LOG_LEVEL ?? "debug", logs);
+  // Scrubbed as `npm start` does, from the same variables the configuration was read from.
+  const logger = createLogger(env.LOG_LEVEL ?? "debug", logs, { secrets: configuredSecrets(environment) });
   const clock = new JumpingClock();
   const services = createServices(config, logger, { clock, ...overrides });
   return {

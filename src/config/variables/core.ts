@@ -39,6 +39,10 @@ export const coreVariables = {
   MAX_TOKENS: variable(env.int(1, 1_000_000).default(1024), {
     description: "Maximum length of an answer in tokens; reserved in the history window.",
   }),
+  ANSWER_MAX_MESSAGES: variable(env.int(1, 1000).default(20), {
+    description:
+      "Most messages one answer may become on a platform; past it the answer ends with a note. Answers are also cut at 16 characters per MAX_TOKENS token.",
+  }),
   MODEL_CONTEXT_TOKENS: variable(env.int(256, 10_000_000).default(128_000), {
     description: "The model's context size; a window never exceeds it.",
   }),
@@ -51,6 +55,10 @@ export const coreVariables = {
   HISTORY_MAX_CONVERSATIONS: variable(env.int(1, 100_000_000).default(10_000), {
     description: "Conversations kept in memory; the least recently used beyond this are forgotten.",
   }),
+  HISTORY_MAX_MB: variable(env.int(1, 1_000_000).default(128), {
+    description:
+      "Memory the in-memory history may take (estimated at 2 bytes a character), least recently used conversations forgotten first. With CACHE_MAX_MB the default fits a 512 MB container.",
+  }),
   HISTORY_TTL_SECONDS: variable(env.int(60).default(7 * 24 * 3600), {
     description: "A conversation idle for this long is forgotten.",
   }),
@@ -58,6 +66,9 @@ export const coreVariables = {
     description: "Lifetime of a cached first-turn answer; 0 turns the answer cache off.",
   }),
   CACHE_MAX_ENTRIES: variable(env.int(1).default(1000), { description: "Answers kept in the cache." }),
+  CACHE_MAX_MB: variable(env.int(1, 1_000_000).default(32), {
+    description: "Memory the in-memory answer cache may take (estimated at 2 bytes a character).",
+  }),
   CACHE_SCOPE: variable(env.enumOf(["workspace", "channel", "global"]).default("workspace"), {
     description: "Who shares cached answers: one workspace (default), one channel, or everyone.",
   }),

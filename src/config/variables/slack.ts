@@ -45,6 +45,10 @@ export const slackVariables = {
     description:
       "Admin slash command that shows or changes the system prompt, model and temperature of a channel or the workspace.",
   }),
+  SLACK_MAX_CONNECTIONS: variable(env.int(1, 100_000).default(128), {
+    description:
+      "HTTP mode: most connections open at once on PORT; more are closed at once (Slack retries its own).",
+  }),
   PORT: variable(env.int(0, 65535).default(3000), {
     description: "HTTP port for Slack events (`POST /slack/events`) and health endpoints.",
   }),

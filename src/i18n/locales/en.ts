@@ -25,6 +25,8 @@ export const en = {
   "budget.warning":
     "Token budget warning: this workspace has used {percent}% of its daily budget ({used} of {budget} tokens).",
   "note.interrupted": "_(The answer was cut off by a connection problem.)_",
+  "note.forwarded": "[Forwarded message]",
+  "note.answer_capped": "_(The answer was cut here: the model kept writing far past the configured length.)_",
   "note.truncated_question": "[… question shortened to fit …]",
   "note.unsupported_attachment": "I can only read text; attachments were ignored.",
   "reset.done": "Done: this conversation is cleared. Your next message starts a new one.",

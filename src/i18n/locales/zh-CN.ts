@@ -22,6 +22,8 @@ export const zhCN: Record<MessageKey, string> = {
   "error.not_admin": "只有管理员可以使用此命令。",
   "budget.warning": "额度提醒：本工作区今天已使用每日额度的 {percent}%（{used} / {budget} 个 token）。",
   "note.interrupted": "_（连接出现问题，回答被中断。）_",
+  "note.forwarded": "[转发的消息]",
+  "note.answer_capped": "_（回答在此截断：模型的输出远超配置的长度。）_",
   "note.truncated_question": "[…问题过长，已截断…]",
   "note.unsupported_attachment": "我只能阅读文字，附件已被忽略。",
   "reset.done": "好的，本对话已清空。下一条消息将开始新的对话。",

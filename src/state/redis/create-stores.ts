@@ -57,6 +57,7 @@ export async function createRedisStores(
       ttlSeconds: config.HISTORY_TTL_SECONDS,
       maxPairsPerConversation: limits.pairsPerConversation,
       localConversations,
+      localMaxBytes: limits.historyBytes,
     }),
     cache:
       limits.cacheTtlMs > 0

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { HistoryPair, HistoryStore } from "../../conversation/history-store.ts";
+import { type HistoryPair, type HistoryStore, pairBytes } from "../../conversation/history-store.ts";
 import type { RedisConnection } from "./connection.ts";
 import { RedisUnavailableError } from "./errors.ts";
 import type { RedisKeys } from "./keys.ts";
@@ -11,6 +11,8 @@ export interface RedisHistoryStoreOptions {
   maxPairsPerConversation: number;
   /** Conversations remembered locally to keep answering with context while Redis is away. */
   localConversations: number;
+  /** Estimated bytes the local copy may hold (HISTORY_MAX_MB), so that it is bounded by size too. */
+  localMaxBytes?: number;
 }
 
 /** What happened to a conversation while Redis was away, replayed in order once it is back. */
@@ -35,7 +37,21 @@ export class RedisHistoryStore implements HistoryStore {
   ) {
     this.maxPairs = Math.max(1, options.maxPairsPerConversation);
     const max = Math.max(1, options.localConversations);
-    this.local = new LRUCache({ max, ttl: options.ttlSeconds * 1000, updateAgeOnGet: true });
+    this.local = new LRUCache<string, HistoryPair[]>({
+      max,
+      ttl: options.ttlSeconds * 1000,
+      updateAgeOnGet: true,
+      ...(options.localMaxBytes === undefined
+        ? {}
+        : {
+            maxSize: options.localMaxBytes,
+            sizeCalculation: (pairs: HistoryPair[]) =>
+              Math.max(
+                1,
+                pairs.reduce((sum, pair) => sum + pairBytes(pair), 0),
+              ),
+          }),
+    });
     this.pending = new LRUCache({ max });
     redis.onRecovered(() => this.replayAll());
   }

@@ -124,7 +124,9 @@ export function messageEvent(fields: {
   };
 }
 
-/** The form fields of a slash command invocation. */
+let triggerCounter = 0;
+
+/** The form fields of a slash command invocation; each has its own trigger_id, as on Slack. */
 export function commandFields(fields: {
   command: string;
   text: string;
@@ -133,7 +135,9 @@ export function commandFields(fields: {
   responseUrl: string;
   teamId?: string;
   channelName?: string;
+  triggerId?: string;
 }): Record<string, string> {
+  triggerCounter += 1;
   return {
     token: "legacy-verification-token",
     team_id: fields.teamId ?? "T1",
@@ -146,7 +150,7 @@ export function commandFields(fields: {
     text: fields.text,
     api_app_id: "A1",
     response_url: fields.responseUrl,
-    trigger_id: "1.2.3",
+    trigger_id: fields.triggerId ?? `${triggerCounter}.1.${"a".repeat(8)}`,
   };
 }
 

@@ -41,6 +41,8 @@ export interface FakeUser {
   /** Workspace admin / owner, as users.info reports them. */
   isAdmin?: boolean;
   isOwner?: boolean;
+  /** The user's own workspace (another organization's in a Slack Connect channel); ours by default. */
+  teamId?: string;
 }
 
 export const FAKE_IDENTITY = { botUserId: "UBOT", botId: "BBOT", teamId: "T1" } as const;
@@ -192,6 +194,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           ok: true,
           user: {
             id,
+            team_id: user.teamId ?? FAKE_IDENTITY.teamId,
             name: id.toLowerCase(),
             real_name: user.realName ?? user.displayName ?? id,
             profile: { display_name: user.displayName ?? "", real_name: user.realName ?? "" },

@@ -131,6 +131,7 @@ export async function startReliabilityBot(options: BotOptions = {}): Promise<Rel
   const services: AdapterServices = {
     ...core.services,
     engine: metrics.instrument(core.services.engine),
+    metrics,
   };
 
   const clock = new ManualClock();
