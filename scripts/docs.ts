@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { envExample, withConfigurationTable } from "../src/config/docs.ts";
+import { CONFIGURATION_DOC, envExample, withConfigurationTable } from "../src/config/docs.ts";
 
-// `npm run docs`: rewrites the README's configuration table and .env.example from the variables.
-const readme = readFileSync("README.md", "utf8");
-writeFileSync("README.md", withConfigurationTable(readme));
+// `npm run docs`: rewrites the configuration table of docs/configuration.md and .env.example from the variables.
+writeFileSync(CONFIGURATION_DOC, withConfigurationTable(readFileSync(CONFIGURATION_DOC, "utf8")));
 writeFileSync(".env.example", envExample());
-process.stdout.write("README.md configuration table and .env.example regenerated.\n");
+process.stdout.write(`${CONFIGURATION_DOC} configuration table and .env.example regenerated.\n`);

@@ -1,12 +1,21 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { envExample, withConfigurationTable } from "../../src/config/docs.ts";
+import { CONFIGURATION_DOC, envExample, withConfigurationTable } from "../../src/config/docs.ts";
 import { allVariables } from "../../src/config/variables/index.ts";
 
 describe("configuration docs", () => {
-  it("README's table is the one generated from the variables (run `npm run docs` after a change)", () => {
+  it("docs/configuration.md's table is the one generated from the variables (run `npm run docs` after a change)", () => {
+    const document = readFileSync(CONFIGURATION_DOC, "utf8");
+    expect(document).toBe(withConfigurationTable(document));
+  });
+
+  it("every document the README links to exists", () => {
     const readme = readFileSync("README.md", "utf8");
-    expect(readme).toBe(withConfigurationTable(readme));
+    const links = [...readme.matchAll(/\]\(((?:docs\/)?[A-Za-z-]+\.md)\)/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(links.length).toBeGreaterThan(5);
+    for (const link of links) expect(existsSync(link), link).toBe(true);
   });
 
   it(".env.example is the one generated from the variables and names every variable", () => {
