@@ -63,15 +63,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
   if (event.type === "app_mention") {
     if (isDirectMessage) return undefined;
     const root = event.thread_ts ?? ts;
-    return {
-      channelId: channel,
-      userId: user,
-      text,
-      threadId: root,
-      replyThreadTs: root,
-      isDirectMessage: false,
-      attachments,
-    };
+    return threadRoute({ channelId: channel, userId: user, text, attachments }, root);
   }
   if (event.type !== "message") return undefined;
 
@@ -91,15 +83,7 @@ export function routeEvent(event: SlackMessageEvent, context: RoutingContext): R
   // both come, the second is the same message (same ts) and is answered once.
   if (event.channel_type === "mpim" && mentionsUser(text, context.botUserId)) {
     const root = event.thread_ts ?? ts;
-    return {
-      channelId: channel,
-      userId: user,
-      text,
-      threadId: root,
-      replyThreadTs: root,
-      isDirectMessage: false,
-      attachments,
-    };
+    return threadRoute({ channelId: channel, userId: user, text, attachments }, root);
   }
   if (context.replyInThreads !== "all" || !isReply || !event.thread_ts) return undefined;
   if (mentionsUser(text, context.botUserId)) return undefined;
@@ -126,4 +110,12 @@ function attachmentsOf(files: unknown[] | undefined): TurnAttachment[] {
       ...(typeof size === "number" ? { sizeBytes: size } : {}),
     };
   });
+}
+
+/** A reply in the thread rooted at `root`, which is also the conversation. */
+function threadRoute(
+  message: Pick<Route, "channelId" | "userId" | "text" | "attachments">,
+  root: string,
+): Route {
+  return { ...message, threadId: root, replyThreadTs: root, isDirectMessage: false };
 }

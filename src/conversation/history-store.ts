@@ -58,11 +58,7 @@ export class MemoryHistoryStore implements HistoryStore {
         ? {}
         : {
             maxSize: options.maxBytes,
-            sizeCalculation: (pairs: HistoryPair[]) =>
-              Math.max(
-                1,
-                pairs.reduce((sum, pair) => sum + pairBytes(pair), 0),
-              ),
+            sizeCalculation: historyBytes,
           }),
     });
     this.maxPairs = Math.max(1, options.maxPairsPerConversation);
@@ -108,4 +104,12 @@ export class MemoryHistoryStore implements HistoryStore {
     }
     return first === 0 ? pairs : pairs.slice(first);
   }
+}
+
+/** What a conversation's pairs weigh for a byte-bounded cache (lru-cache wants at least 1). */
+export function historyBytes(pairs: readonly HistoryPair[]): number {
+  return Math.max(
+    1,
+    pairs.reduce((sum, pair) => sum + pairBytes(pair), 0),
+  );
 }

@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import { type HistoryPair, type HistoryStore, pairBytes } from "../../conversation/history-store.ts";
+import { type HistoryPair, type HistoryStore, historyBytes } from "../../conversation/history-store.ts";
 import type { RedisConnection } from "./connection.ts";
 import { RedisUnavailableError } from "./errors.ts";
 import type { RedisKeys } from "./keys.ts";
@@ -45,11 +45,7 @@ export class RedisHistoryStore implements HistoryStore {
         ? {}
         : {
             maxSize: options.localMaxBytes,
-            sizeCalculation: (pairs: HistoryPair[]) =>
-              Math.max(
-                1,
-                pairs.reduce((sum, pair) => sum + pairBytes(pair), 0),
-              ),
+            sizeCalculation: historyBytes,
           }),
     });
     this.pending = new LRUCache({ max });
