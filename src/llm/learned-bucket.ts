@@ -4,14 +4,20 @@ import type { QuotaState } from "./rate-limit-headers.ts";
 export const DEFAULT_PERIOD_MS = 60_000;
 /** A long period estimate fades over about this long when reports stop confirming it. */
 const PERIOD_MEMORY_MS = 600_000;
-/** Reports with a shorter reset say too little about the rate: their timing noise is too large. */
+/**
+ * A report's reset is counted from a moment somewhere between sending and the headers' arrival, so it
+ * is off by up to that time: it tells the rate only when it is much longer. Without that time known,
+ * a reset under a second says too little.
+ */
+const RESET_PER_HEADER_DELAY = 10;
 const MIN_RESET_FOR_RATE_MS = 1000;
 
 /**
  * A quota learned from x-ratelimit-limit/remaining/reset headers, modelled as OpenAI keeps it: a bucket
  * of `limit` refilled continuously, full again at the reported reset (`x-ratelimit-reset-requests:
  * 17ms` = one request back in 17 ms). The refill period (time for an empty bucket to fill) is learned
- * from the headers too, as limit x reset / used, keeping the slowest estimate of the last minutes: a
+ * from the headers too, as limit x reset / used (from reports whose reset is long against the wait for
+ * the headers, which blurs it), keeping the slowest estimate of the last minutes: a
  * provider with fixed windows (nothing back until the reset) then shows a long period, so it is not
  * over-sent, and the bucket still jumps to full at the reported reset. Without a limit header the
  * size is unknown: nothing refills until the reset, and after it nothing is known to block.
@@ -28,14 +34,19 @@ export class LearnedBucket {
   private takenSince = 0;
   private lastSequence = Number.NEGATIVE_INFINITY;
 
-  constructor(report: QuotaState, sentAfter: number, now: number, sequence?: number) {
+  constructor(report: QuotaState, sentAfter: number, now: number, sequence?: number, headerDelayMs?: number) {
     this.capacity = report.limit;
     this.level = report.remaining - sentAfter;
     this.updatedAt = now;
-    this.learn(report, now);
+    this.learn(report, now, headerDelayMs);
     this.fullAt = report.resetAt;
     this.takenSince = sentAfter;
     if (sequence !== undefined) this.lastSequence = sequence;
+  }
+
+  /** The limit, when the headers told it. */
+  get size(): number | undefined {
+    return this.capacity;
   }
 
   /** Time for an empty bucket to fill, as far as the headers told. */
@@ -47,10 +58,16 @@ export class LearnedBucket {
    * A response's report. `sentAfter` = requests sent after the reported one, which the report cannot
    * include yet. A newer report replaces the count; an older or unordered one can only lower it.
    */
-  observe(report: QuotaState, sentAfter: number, now: number, sequence?: number): void {
+  observe(
+    report: QuotaState,
+    sentAfter: number,
+    now: number,
+    sequence?: number,
+    headerDelayMs?: number,
+  ): void {
     this.refill(now);
     if (report.limit !== undefined) this.capacity = report.limit;
-    this.learn(report, now);
+    this.learn(report, now, headerDelayMs);
     // A slow response can describe a moment whose bucket has been full again since.
     if (report.resetAt <= now) return;
     const reported = report.remaining - sentAfter;
@@ -114,13 +131,18 @@ export class LearnedBucket {
     }
   }
 
-  private learn(report: QuotaState, now: number): void {
+  /** `headerDelayMs`: from sending the reported request to its headers, when known. */
+  private learn(report: QuotaState, now: number, headerDelayMs: number | undefined): void {
     const capacity = report.limit ?? this.capacity;
     if (capacity === undefined) return;
     const used = capacity - report.remaining;
     const resetMs = report.resetAt - now;
-    if (used < 1 || !Number.isFinite(resetMs)) return;
-    if (resetMs < MIN_RESET_FOR_RATE_MS && used < capacity / 4) return;
+    if (used < 1 || !Number.isFinite(resetMs) || resetMs <= 0) return;
+    const minReset =
+      headerDelayMs === undefined
+        ? MIN_RESET_FOR_RATE_MS
+        : Math.max(1, headerDelayMs) * RESET_PER_HEADER_DELAY;
+    if (resetMs < minReset) return;
     const observed = (capacity * resetMs) / used;
     const remembered =
       this.periodMs === undefined ? 0 : this.periodMs * Math.exp(-(now - this.periodAt) / PERIOD_MEMORY_MS);

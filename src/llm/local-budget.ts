@@ -14,9 +14,18 @@ export interface Grant {
   localSequence?: number;
 }
 
+/** The request limit as far as it is known: so many per period. */
+export interface RequestShape {
+  capacity: number;
+  periodMs: number;
+}
+
 /** Where the pacing queue asks whether the next request may go: budgets of one process, or of Redis. */
 export interface Budget {
-  tryTake(tokens: number): Promise<BudgetTake>;
+  /** `reserve`: requests that must stay in the request budget after this one (kept for others). */
+  tryTake(tokens: number, reserve?: number): Promise<BudgetTake>;
+  /** The request limit, when known (learned or configured). */
+  requestShape(): RequestShape | undefined;
   /** Time until `requests` requests of `tokens` tokens in all could have gone, from what is known here. */
   estimateWaitMs(requests: number, tokens: number): number;
 }
@@ -64,17 +73,25 @@ export class LocalBudget implements Budget {
     return this.tpm !== undefined;
   }
 
-  async tryTake(tokens: number): Promise<BudgetTake> {
-    return this.takeNow(tokens);
+  async tryTake(tokens: number, reserve = 0): Promise<BudgetTake> {
+    return this.takeNow(tokens, reserve);
   }
 
-  takeNow(tokens: number): BudgetTake {
+  requestShape(): RequestShape | undefined {
+    const learned = this.learnedRequests?.size;
+    if (learned !== undefined && this.learnedRequests) {
+      return { capacity: learned, periodMs: this.learnedRequests.period };
+    }
+    return this.rpm ? { capacity: this.rpm.capacity, periodMs: 60_000 } : undefined;
+  }
+
+  takeNow(tokens: number, reserve = 0): BudgetTake {
     const now = this.clock.now();
     const wait = Math.max(
       this.coolDownUntil - now,
-      this.rpm?.waitFor(1, now) ?? 0,
+      this.rpm?.waitFor(1 + reserve, now) ?? 0,
       this.tpm?.waitFor(tokens, now) ?? 0,
-      this.learnedRequests?.waitFor(1, now) ?? 0,
+      this.learnedRequests?.waitFor(1 + reserve, now) ?? 0,
       this.learnedTokens?.waitFor(tokens, now) ?? 0,
     );
     if (wait > 0) return { granted: false, waitMs: wait };
@@ -125,13 +142,17 @@ export class LocalBudget implements Budget {
     return added;
   }
 
-  /** A response's report; `sequence` is the reported request's number from `tryTake`, if known. */
-  observe(snapshot: RateLimitSnapshot, sequence?: number): void {
+  /**
+   * A response's report; `sequence` is the reported request's number from `tryTake`, and
+   * `headerDelayMs` the time from its grant to these headers, if known.
+   */
+  observe(snapshot: RateLimitSnapshot, sequence?: number, headerDelayMs?: number): void {
     const now = this.clock.now();
     // Requests sent after this one left are not in the report yet: count them against it.
     const sentAfter = sequence === undefined ? 0 : this.sent - sequence;
-    this.learnedRequests = learn(this.learnedRequests, snapshot.requests, sentAfter, now, sequence);
-    this.learnedTokens = learn(this.learnedTokens, snapshot.tokens, 0, now, sequence);
+    const seen = { now, sequence, headerDelayMs };
+    this.learnedRequests = learn(this.learnedRequests, snapshot.requests, sentAfter, seen);
+    this.learnedTokens = learn(this.learnedTokens, snapshot.tokens, 0, seen);
   }
 }
 
@@ -139,12 +160,11 @@ function learn(
   bucket: LearnedBucket | undefined,
   report: QuotaState | undefined,
   sentAfter: number,
-  now: number,
-  sequence: number | undefined,
+  seen: { now: number; sequence: number | undefined; headerDelayMs: number | undefined },
 ): LearnedBucket | undefined {
-  // A slow response can describe a moment that is already over.
   if (!report || !Number.isFinite(report.remaining) || !Number.isFinite(report.resetAt)) return bucket;
-  if (!bucket) return new LearnedBucket(report, sentAfter, now, sequence);
-  bucket.observe(report, sentAfter, now, sequence);
+  const { now, sequence, headerDelayMs } = seen;
+  if (!bucket) return new LearnedBucket(report, sentAfter, now, sequence, headerDelayMs);
+  bucket.observe(report, sentAfter, now, sequence, headerDelayMs);
   return bucket;
 }

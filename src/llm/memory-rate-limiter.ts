@@ -26,7 +26,8 @@ export class MemoryRateLimiter implements RateLimiter {
   private readonly gate: ConcurrencyGate;
   private readonly aimd: AimdConcurrency;
   private readonly queue: PacingQueue;
-  private readonly sequenceOf = new WeakMap<RateLimitPermit, number>();
+  /** A permit's sequence number and grant time, for reading its response's report. */
+  private readonly grantOf = new WeakMap<RateLimitPermit, { sequence: number; at: number }>();
 
   constructor(options: MemoryRateLimiterOptions) {
     this.clock = options.clock;
@@ -43,7 +44,9 @@ export class MemoryRateLimiter implements RateLimiter {
       if (actualTokens !== undefined) this.budget.correct(estimatedTokens, actualTokens);
       admission.free();
     });
-    if (admission.grant.sequence !== undefined) this.sequenceOf.set(permit, admission.grant.sequence);
+    if (admission.grant.sequence !== undefined) {
+      this.grantOf.set(permit, { sequence: admission.grant.sequence, at: this.clock.now() });
+    }
     return permit;
   }
 
@@ -54,7 +57,8 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async observe(snapshot: RateLimitSnapshot, permit?: RateLimitPermit): Promise<void> {
-    this.budget.observe(snapshot, permit ? this.sequenceOf.get(permit) : undefined);
+    const grant = permit ? this.grantOf.get(permit) : undefined;
+    this.budget.observe(snapshot, grant?.sequence, grant && this.clock.now() - grant.at);
     if (this.budget.knowsLimits) this.aimd.reset();
     else this.aimd.succeeded();
     this.queue.wake();

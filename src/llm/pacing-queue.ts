@@ -1,8 +1,9 @@
 import type { Clock } from "./clock.ts";
 import type { ConcurrencyGate } from "./concurrency-gate.ts";
 import { type FairnessKey, FairQueue, fairnessScope } from "./fair-queue.ts";
-import type { Budget, Grant } from "./local-budget.ts";
+import type { Budget, BudgetTake, Grant } from "./local-budget.ts";
 import { type AcquireOptions, QuotaWaitTooLong } from "./rate-limiter.ts";
+import { WorkspaceShares } from "./workspace-shares.ts";
 
 /** A request let through: the budget's grant (its sequence numbers), and its slot. */
 export interface Admission {
@@ -40,6 +41,7 @@ interface Waiter {
  */
 export class PacingQueue {
   private readonly queue = new FairQueue<Waiter>();
+  private readonly shares = new WorkspaceShares();
   private pumping = false;
   private again = false;
   private timer: { at: number; controller: AbortController } | undefined;
@@ -108,7 +110,7 @@ export class PacingQueue {
 
   /** The wait a new request of `key` would have: the queue ahead of it in fair order, then itself. */
   private estimateWaitMs(key: FairnessKey, tokens: number): number {
-    const ahead = this.queue.aheadOf(key);
+    const ahead = this.queue.aheadOf(key) + this.reserveFor(key.workspaceId ?? "");
     let tokensAhead = 0;
     if (ahead > 0) {
       let total = 0;
@@ -144,9 +146,10 @@ export class PacingQueue {
         this.refuseBeyond(this.budget.estimateWaitMs(1, head.tokens));
         return;
       }
-      let take: Awaited<ReturnType<Budget["tryTake"]>>;
+      let chosen = head;
+      let take: BudgetTake;
       try {
-        take = await this.budget.tryTake(head.tokens);
+        ({ chosen, take } = await this.takeFor(head));
       } catch (error) {
         this.gate.release();
         this.queue.remove(head);
@@ -165,19 +168,22 @@ export class PacingQueue {
             this.gate.release();
           },
         };
-        if (!this.queue.serve(head)) {
+        const shape = this.budget.requestShape();
+        this.shares.granted(chosen.key.workspaceId ?? "", now, shape?.periodMs ?? 60_000);
+        if (!this.queue.serve(chosen)) {
           // Aborted while the budget was asked: the slot goes back; the budget taken is lost.
           admission.free();
           continue;
         }
-        head.detach();
+        chosen.detach();
         this.admitted++;
-        this.waitedMs += now - head.enqueuedAt;
-        head.resolve(admission);
+        this.waitedMs += now - chosen.enqueuedAt;
+        chosen.resolve(admission);
         continue;
       }
       this.gate.releaseQuietly();
       this.refuseBeyond(take.waitMs);
+      this.refuseHopeless();
       if (this.queue.size > 0) this.sleepUntil(now + take.waitMs);
       return;
     }
@@ -195,6 +201,53 @@ export class PacingQueue {
         waiter.reject(new QuotaWaitTooLong(waitMs));
       }
     }
+  }
+
+  /**
+   * Who has been overtaken (fair order lets a quieter workspace's later question go first) until its
+   * turn would pass its deadline is told now, not when the deadline comes.
+   */
+  private refuseHopeless(): void {
+    if (this.queue.size > 200) return; // rank by rank costs n², and the head's floor still applies
+    let tokens = 0;
+    for (const waiter of this.queue.values()) tokens += waiter.tokens;
+    const meanTokens = tokens / Math.max(1, this.queue.size);
+    const now = this.clock.now();
+    for (const waiter of [...this.queue.values()]) {
+      if (waiter.deadline === undefined) continue;
+      const ahead = this.queue.rankOf(waiter) + this.reserveFor(waiter.key.workspaceId ?? "");
+      const wait = this.budget.estimateWaitMs(ahead + 1, meanTokens * ahead + waiter.tokens);
+      if (now + wait > waiter.deadline) {
+        this.queue.remove(waiter);
+        waiter.detach();
+        this.refused++;
+        waiter.reject(new QuotaWaitTooLong(wait));
+      }
+    }
+  }
+
+  /**
+   * Asks the budget for the head; when the head's workspace is over its share and must leave the
+   * reserve, the first waiter of a workspace within its share may go instead.
+   */
+  private async takeFor(head: Waiter): Promise<{ chosen: Waiter; take: BudgetTake }> {
+    const reserve = this.reserveFor(head.key.workspaceId ?? "");
+    const take = await this.budget.tryTake(head.tokens, reserve);
+    if (take.granted || reserve === 0) return { chosen: head, take };
+    const light = this.queue.peekWhere((workspace) => this.reserveFor(workspace) === 0);
+    if (!light) return { chosen: head, take };
+    const other = await this.budget.tryTake(light.tokens, 0);
+    if (other.granted) return { chosen: light, take: other };
+    return { chosen: head, take: { granted: false, waitMs: Math.min(take.waitMs, other.waitMs) } };
+  }
+
+  private reserveFor(workspace: string): number {
+    return this.shares.reserveFor(
+      workspace,
+      this.clock.now(),
+      this.budget.requestShape(),
+      this.queue.waitingWorkspaces(),
+    );
   }
 
   /** Refuses the waiters past their deadline (`atDeadline`: or at it, when nothing can go now). */

@@ -197,10 +197,28 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
       expect(order).toEqual(["A/a1#1", "B/b1#1", "A/a2#1", "A/a1#2", "A/a1#3"]);
     });
 
+    it("keeps a quarter of the budget from a workspace taking more than its share while others ask", async () => {
+      const { acquire } = await setup({ maxConcurrency: 100, requestsPerMinute: 20 });
+      const of = (workspaceId: string) => acquire(1, { fairness: { workspaceId, userId: "u" } });
+      const first = of("B");
+      await settle();
+      expect(first.state).toBe("fulfilled");
+      // Two workspaces asking: A's share is 10 a minute. It gets 11 within its share, then takes
+      // the budget down to the reserve of 5 only: 3 more, and 6 wait.
+      const burst = Array.from({ length: 20 }, () => of("A"));
+      // One grant after another (in Redis, a round trip each).
+      for (let i = 0; i < 4; i++) await settle();
+      expect(burst.filter((r) => r.state === "fulfilled")).toHaveLength(14);
+      const other = of("B");
+      await settle();
+      expect(other.state).toBe("fulfilled");
+    });
+
     it("refuses at once, with an estimate, a request whose place in the queue passes its deadline", async () => {
       const { clock, limiter, acquire } = await setup({ maxConcurrency: 100, requestsPerMinute: 6 });
       const first = Array.from({ length: 6 }, () => acquire(1));
-      await settle();
+      // One grant after another (in Redis, a round trip each).
+      for (let i = 0; i < 3; i++) await settle();
       expect(first.every((r) => r.state === "fulfilled")).toBe(true);
       const waiting = Array.from({ length: 4 }, () => acquire(1, { deadline: clock.now() + 300_000 }));
       await settle();

@@ -55,4 +55,13 @@ describe("FairQueue", () => {
     const order = drain(queue);
     expect(order.indexOf("a0")).toBe(2);
   });
+
+  it("never lets a later arrival overtake a waiting question of a light workspace", () => {
+    const queue = new FairQueue<string>();
+    for (let i = 1; i <= 5; i++) queue.push(`b${i}`, key("B"));
+    queue.push("light", key("L"));
+    expect(queue.shift()).toBe("b1");
+    for (const name of ["n1", "n2", "n3"]) queue.push(name, key(name));
+    expect(drain(queue)).toEqual(["light", "b2", "n1", "n2", "n3", "b3", "b4", "b5"]);
+  });
 });

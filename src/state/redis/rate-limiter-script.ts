@@ -6,12 +6,13 @@
  * the reported reset). Times are the callers' clock milliseconds (replicas are expected to run NTP).
  *
  * Operations (ARGV[1]) and their arguments after `now` (ARGV[2]):
- * - acquire tokens rpmCap tpmCap -> minus the request's sequence number when it may go now (budgets
- *   taken), else ms to wait
+ * - acquire tokens rpmCap tpmCap reserve -> minus the request's sequence number when it may go now
+ *   (budgets taken) leaving `reserve` requests for others, else ms to wait
  * - adjust delta tpmCap          -> gives back (delta > 0) or takes (delta < 0) tokens after the fact
  * - cooldown until               -> ms the shared cool-down was extended by this call
  * - observe (name limit remaining resetAt) twice, for 'requests' and 'tokens'; name '' = not reported,
- *   limit '' = unknown; then the reported request's sequence number ('' = unknown)
+ *   limit '' = unknown; then the reported request's sequence number and the ms from its grant to its
+ *   headers ('' = unknown)
  */
 export const rateLimiterScript = `
 local key = KEYS[1]
@@ -125,13 +126,16 @@ local function exhaust(name)
   set(name, 'seq', math.max(get(name, 'seq') or sent, sent))
 end
 
-local function learnPeriod(name, limit, remaining, reset)
+-- A reset tells the rate only when it is long against the wait for the headers, which blurs it.
+local function learnPeriod(name, limit, remaining, reset, delay)
   local cap = limit or get(name, 'cap')
   if cap == nil then return end
   local used = cap - remaining
   local resetMs = reset - now
-  if used < 1 then return end
-  if resetMs < 1000 and used < cap / 4 then return end
+  if used < 1 or resetMs <= 0 then return end
+  local minReset = 1000
+  if delay ~= nil then minReset = math.max(1, delay) * 10 end
+  if resetMs < minReset then return end
   local observed = cap * resetMs / used
   local remembered = 0
   local current = get(name, 'period')
@@ -140,12 +144,12 @@ local function learnPeriod(name, limit, remaining, reset)
   set(name, 'periodAt', now)
 end
 
-local function observe(name, limit, remaining, reset, sentAfter, sequence)
+local function observe(name, limit, remaining, reset, sentAfter, sequence, delay)
   if get(name, 'level') == nil then
     set(name, 'cap', limit)
     set(name, 'level', remaining - sentAfter)
     set(name, 'at', now)
-    learnPeriod(name, limit, remaining, reset)
+    learnPeriod(name, limit, remaining, reset, delay)
     set(name, 'full', reset)
     set(name, 'taken', sentAfter)
     set(name, 'seq', sequence)
@@ -153,7 +157,7 @@ local function observe(name, limit, remaining, reset, sentAfter, sequence)
   end
   learnedRefill(name)
   if limit ~= nil then set(name, 'cap', limit) end
-  learnPeriod(name, limit, remaining, reset)
+  learnPeriod(name, limit, remaining, reset, delay)
   -- A slow response can describe a moment whose bucket has been full again since.
   if reset <= now then return end
   local reported = remaining - sentAfter
@@ -170,10 +174,11 @@ if op == 'acquire' then
   local tokens = tonumber(ARGV[3])
   local rpm = tonumber(ARGV[4])
   local tpm = tonumber(ARGV[5])
+  local reserve = tonumber(ARGV[6]) or 0
   local wait = 0
   if state['cooldown'] ~= nil then wait = state['cooldown'] - now end
-  wait = math.max(wait, bucketWait('rpm', rpm, 1), bucketWait('tpm', tpm, tokens))
-  wait = math.max(wait, learnedWait('requests', 1), learnedWait('tokens', tokens))
+  wait = math.max(wait, bucketWait('rpm', rpm, 1 + reserve), bucketWait('tpm', tpm, tokens))
+  wait = math.max(wait, learnedWait('requests', 1 + reserve), learnedWait('tokens', tokens))
   if wait > 0 then return math.ceil(wait) end
   if rpm > 0 then state['rpm:level'] = state['rpm:level'] - 1 end
   if tpm > 0 then state['tpm:level'] = state['tpm:level'] - tokens end
@@ -210,7 +215,9 @@ elseif op == 'cooldown' then
   return math.ceil(math.max(0, added))
 elseif op == 'observe' then
   -- ARGV[11]: the reported request's sequence; requests sent after it are not in the report yet.
+  -- ARGV[12]: ms from its grant to its headers ('' = unknown).
   local sequence = tonumber(ARGV[11])
+  local delay = tonumber(ARGV[12])
   local sentAfter = 0
   if sequence ~= nil then sentAfter = math.max(0, (state['sent'] or 0) - sequence) end
   for offset = 3, 7, 4 do
@@ -219,7 +226,7 @@ elseif op == 'observe' then
       local remaining = tonumber(ARGV[offset + 2])
       local after = 0
       if name == 'requests' then after = sentAfter end
-      observe(name, tonumber(ARGV[offset + 1]), remaining, tonumber(ARGV[offset + 3]), after, sequence)
+      observe(name, tonumber(ARGV[offset + 1]), remaining, tonumber(ARGV[offset + 3]), after, sequence, delay)
     end
   end
   save()

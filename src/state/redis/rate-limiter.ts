@@ -1,7 +1,7 @@
 import { AimdConcurrency } from "../../llm/aimd.ts";
 import type { Clock } from "../../llm/clock.ts";
 import { ConcurrencyGate } from "../../llm/concurrency-gate.ts";
-import { type Budget, type BudgetTake, LocalBudget } from "../../llm/local-budget.ts";
+import { type Budget, type BudgetTake, LocalBudget, type RequestShape } from "../../llm/local-budget.ts";
 import { PacingQueue } from "../../llm/pacing-queue.ts";
 import type { QuotaState, RateLimitSnapshot } from "../../llm/rate-limit-headers.ts";
 import {
@@ -40,7 +40,8 @@ export class RedisRateLimiter implements RateLimiter, Budget {
   private readonly rpm: number;
   private readonly tpm: number;
   private coolDownTotal = 0;
-  private readonly grantOf = new WeakMap<RateLimitPermit, { shared?: number; local?: number }>();
+  /** A permit's sequence numbers (shared and local) and grant time, for reading its response's report. */
+  private readonly grantOf = new WeakMap<RateLimitPermit, { shared?: number; local?: number; at: number }>();
 
   constructor(
     private readonly redis: RedisConnection,
@@ -68,6 +69,7 @@ export class RedisRateLimiter implements RateLimiter, Budget {
     const shared = grant.localSequence === undefined ? undefined : grant.sequence;
     const local = grant.localSequence ?? grant.sequence;
     this.grantOf.set(permit, {
+      at: this.options.clock.now(),
       ...(shared !== undefined ? { shared } : {}),
       ...(local !== undefined ? { local } : {}),
     });
@@ -75,13 +77,13 @@ export class RedisRateLimiter implements RateLimiter, Budget {
   }
 
   /** Budget: one Lua call; the fallback counts the request too, and decides alone without Redis. */
-  async tryTake(tokens: number): Promise<BudgetTake> {
+  async tryTake(tokens: number, reserve = 0): Promise<BudgetTake> {
     let wait: number;
     try {
-      wait = await this.call("acquire", [tokens, this.rpm, this.tpm]);
+      wait = await this.call("acquire", [tokens, this.rpm, this.tpm, reserve]);
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
-      return this.fallback.takeNow(tokens);
+      return this.fallback.takeNow(tokens, reserve);
     }
     // The script answers minus the request's sequence number when it may go.
     if (wait > 0) return { granted: false, waitMs: wait };
@@ -89,6 +91,10 @@ export class RedisRateLimiter implements RateLimiter, Budget {
     return wait < 0
       ? { granted: true, sequence: -wait, localSequence }
       : { granted: true, sequence: localSequence };
+  }
+
+  requestShape(): RequestShape | undefined {
+    return this.fallback.requestShape();
   }
 
   estimateWaitMs(requests: number, tokens: number): number {
@@ -109,7 +115,8 @@ export class RedisRateLimiter implements RateLimiter, Budget {
 
   async observe(snapshot: RateLimitSnapshot, permit?: RateLimitPermit): Promise<void> {
     const sequences = permit ? this.grantOf.get(permit) : undefined;
-    this.fallback.observe(snapshot, sequences?.local);
+    const headerDelayMs = sequences && this.options.clock.now() - sequences.at;
+    this.fallback.observe(snapshot, sequences?.local, headerDelayMs);
     if (this.fallback.knowsLimits) this.aimd.reset();
     else this.aimd.succeeded();
     if (!snapshot.requests && !snapshot.tokens) return;
@@ -118,6 +125,7 @@ export class RedisRateLimiter implements RateLimiter, Budget {
         ...quotaArguments("requests", snapshot.requests),
         ...quotaArguments("tokens", snapshot.tokens),
         sequences?.shared === undefined ? "" : String(sequences.shared),
+        headerDelayMs === undefined ? "" : String(Math.round(headerDelayMs)),
       ]);
     } catch (error) {
       if (!(error instanceof RedisUnavailableError)) throw error;
