@@ -53,7 +53,8 @@ export function realisticGoals(runs: ScenarioRun[], ms: number, BOT: string): Go
       goal: "150 %: 0 failures among admitted, refusals within 1 s, makespan within 5 % of the oracle's, 429s under 2 %",
       verdict: met ? "met" : "missed",
       detail:
-        `${bot.failed} failed; ${bot.refused} refused (slowest told after ${s(bot.slowestRefusal)}; oracle refused ${oracle.refused}); ` +
+        `${bot.failed} failed; ${bot.refused} refused, ${bot.refusedWithinSecond} of them within 1 s (slowest told after ` +
+        `${s(bot.slowestRefusal)}; the oracle refused ${oracle.refused}); ` +
         `makespan ${s(bot.makespan)} = ${ratio.toFixed(3)} × the oracle's ${s(oracle.makespan)}; ` +
         `429s ${percent(bot.rejectedShare)} of ${bot.requests}` +
         replicasNote(over, ms),

@@ -86,6 +86,12 @@ export function openAiDuration(ms: number): string {
   return `${minutes}m${Number(((whole - minutes * 60_000) / 1000).toFixed(3))}s`;
 }
 
+/** The wait in OpenAI's 429 message: "644ms", "20s", "26.604s" (seconds also past a minute). */
+function messageDuration(ms: number): string {
+  const whole = Math.max(1, Math.ceil(ms));
+  return whole < 1000 ? `${whole}ms` : `${Number((whole / 1000).toFixed(3))}s`;
+}
+
 /** What the provider counts against the token limit: the prompt estimate plus max_tokens, as OpenAI does. */
 export function requestCost(body: CompletionBody): number {
   const promptChars = body.messages.reduce((total, message) => total + message.content.length, 0);
@@ -158,7 +164,7 @@ export async function startContinuousOpenAI(options: ProviderOptions): Promise<C
           error: {
             message:
               `Rate limit reached for ${body.model} in organization org-bench on ${kind}: Limit ${limit}, ` +
-              `Used ${used}, Requested ${byTokens ? cost : 1}. Please try again in ${openAiDuration(waitMs)}. ` +
+              `Used ${used}, Requested ${byTokens ? cost : 1}. Please try again in ${messageDuration(waitMs)}. ` +
               "Visit https://platform.openai.com/account/rate-limits to learn more.",
             type: byTokens ? "tokens" : "requests",
             param: null,

@@ -67,8 +67,9 @@ export interface Summary {
   firstP99: number;
   doneP50: number;
   doneP99: number;
-  /** Slowest refusal (time from arrival to being told). */
+  /** Slowest refusal (time from arrival to being told), and refusals told within a second. */
   slowestRefusal: number;
+  refusedWithinSecond: number;
   /** First arrival (0) to the last answer. */
   makespan: number;
   rejectedShare: number;
@@ -115,6 +116,7 @@ export function summarize(
     doneP50: quantileOf(done, 0.5),
     doneP99: quantileOf(done, 0.99),
     slowestRefusal: refusals.length > 0 ? Math.max(...refusals) : 0,
+    refusedWithinSecond: refusals.filter((seconds) => seconds <= 1).length,
     makespan: ends.length > 0 ? Math.max(...ends) : 0,
     rejectedShare: result.provider.requests > 0 ? result.provider.rejected / result.provider.requests : 0,
     requests: result.provider.requests,
