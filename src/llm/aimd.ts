@@ -1,14 +1,11 @@
 import type { ConcurrencyGate } from "./concurrency-gate.ts";
 
-/**
- * Requests let go at once before anything is known about the provider's limits: one, whose headers
- * usually tell them (an account already over its limit then costs one 429, not a burst of them).
- */
-export const PROBE_WINDOW = 1;
+/** Requests let go at once before anything is known about the provider's limits. */
+export const PROBE_WINDOW = 4;
 
 /**
  * The concurrency limit while nothing tells the provider's limits (no rate headers seen, no budget
- * configured), as TCP finds a path's capacity. It starts with one request, whose response brings
+ * configured), as TCP finds a path's capacity. It starts with a few requests, whose responses bring
  * the headers that usually end this at once (`reset`); without headers it doubles per round of
  * successes (slow start) until the first 429, then halves what was in flight on a 429 and adds one per
  * round of successes (additive increase, multiplicative decrease). The 429s of one round (arriving

@@ -84,17 +84,26 @@ export class LearnedBucket {
     return this.timeFor(Math.min(amount, this.capacity ?? amount), now);
   }
 
-  /** Milliseconds until `amount` in total could have been taken, beyond the capacity too (estimates). */
-  timeFor(amount: number, now: number): number {
+  /**
+   * Milliseconds until `amount` in total could have been taken, beyond the capacity too. `estimate`:
+   * for telling a wait rather than pacing, take the faster of the learned rate and the one the last
+   * report implies (full at its reset), so a fixed-window provider's slow-looking rate does not
+   * refuse questions that its next window will serve.
+   */
+  timeFor(amount: number, now: number, estimate = false): number {
     this.refill(now);
     const missing = amount - this.level;
     if (missing <= 0) return 0;
     const capacity = this.capacity;
     if (capacity === undefined) return this.fullAt === undefined ? 0 : Math.max(0, this.fullAt - now);
-    const refillMs = (units: number) => Math.ceil((units * this.period) / Math.max(1, capacity));
+    let period = this.period;
+    if (estimate && this.fullAt !== undefined && this.level < capacity) {
+      period = Math.min(period, ((this.fullAt - now) * capacity) / (capacity - this.level));
+    }
+    const refillMs = (units: number) => Math.ceil((units * period) / Math.max(1, capacity));
     let wait = refillMs(missing);
     if (this.fullAt !== undefined) {
-      const afterReset = Math.max(0, amount - (capacity - this.takenSince));
+      const afterReset = Math.max(0, amount - Math.max(1, capacity - this.takenSince));
       wait = Math.min(wait, this.fullAt - now + refillMs(afterReset));
     }
     return Math.max(0, wait);
@@ -123,9 +132,10 @@ export class LearnedBucket {
       this.level = Math.min(this.capacity, this.level + (elapsed * this.capacity) / this.period);
     }
     if (this.fullAt !== undefined && now >= this.fullAt) {
-      // The provider said it would be full by now, less what we took since it said so.
+      // The provider said it would be full by now, less what we took since it said so; at least one
+      // request may go then and fetch a fresh report (a fixed window is whole again, whatever we took).
       const full = this.capacity ?? Number.POSITIVE_INFINITY;
-      this.level = Math.max(this.level, full - this.takenSince);
+      this.level = Math.max(this.level, full - this.takenSince, 1);
       this.fullAt = undefined;
       this.takenSince = 0;
     }

@@ -115,8 +115,8 @@ export class LocalBudget implements Budget {
       this.coolDownUntil - now,
       this.rpm?.timeFor(requests, now) ?? 0,
       this.tpm?.timeFor(tokens, now) ?? 0,
-      this.learnedRequests?.timeFor(requests, now) ?? 0,
-      this.learnedTokens?.timeFor(tokens, now) ?? 0,
+      this.learnedRequests?.timeFor(requests, now, true) ?? 0,
+      this.learnedTokens?.timeFor(tokens, now, true) ?? 0,
     );
   }
 

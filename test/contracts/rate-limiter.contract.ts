@@ -176,6 +176,18 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
       expect(queued.filter((r) => r.state === "fulfilled")).toHaveLength(10);
     });
 
+    it("lets one request go at the reported reset to fetch a fresh report, whatever was sent since", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 20 });
+      await limiter.observe({ requests: { limit: 10, remaining: 10, resetAt: clock.now() + 1_000 } });
+      const sent = Array.from({ length: 11 }, () => acquire());
+      for (let i = 0; i < 3; i++) await settle();
+      expect(sent.filter((r) => r.state === "fulfilled")).toHaveLength(10);
+      await clock.advance(999);
+      expect(sent[10]?.state).toBe("pending");
+      await clock.advance(1);
+      expect(sent[10]?.state).toBe("fulfilled");
+    });
+
     it("serves waiting requests round-robin by workspace, then by user", async () => {
       const { acquire } = await setup({ maxConcurrency: 1 });
       const holder = acquire();

@@ -79,7 +79,7 @@ local function learnedRefill(name)
   local full = get(name, 'full')
   if full ~= nil and now >= full then
     local size = cap or unknown
-    level = math.max(level, size - (get(name, 'taken') or 0))
+    level = math.max(level, size - (get(name, 'taken') or 0), 1)
     set(name, 'full', nil)
     set(name, 'taken', 0)
   end
@@ -99,7 +99,7 @@ local function learnedTime(name, amount)
   local p = periodOf(name)
   local wait = math.ceil(missing * p / math.max(1, cap))
   if full ~= nil then
-    local after = math.max(0, amount - (cap - (get(name, 'taken') or 0)))
+    local after = math.max(0, amount - math.max(1, cap - (get(name, 'taken') or 0)))
     wait = math.min(wait, full - now + math.ceil(after * p / math.max(1, cap)))
   end
   return math.max(0, wait)
