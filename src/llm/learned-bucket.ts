@@ -33,6 +33,8 @@ export class LearnedBucket {
   /** Taken since that report (its correction for later requests included). */
   private takenSince = 0;
   private lastSequence = Number.NEGATIVE_INFINITY;
+  /** After a 429: when the server said to come back; one request may go then. */
+  private probeAt: number | undefined;
 
   constructor(report: QuotaState, sentAfter: number, now: number, sequence?: number, headerDelayMs?: number) {
     this.capacity = report.limit;
@@ -97,15 +99,18 @@ export class LearnedBucket {
     const capacity = this.capacity;
     if (capacity === undefined) return this.fullAt === undefined ? 0 : Math.max(0, this.fullAt - now);
     let period = this.period;
-    if (estimate && this.fullAt !== undefined && this.level < capacity) {
-      period = Math.min(period, ((this.fullAt - now) * capacity) / (capacity - this.level));
+    // For an estimate, the server's "come back at" after a 429 stands for a reset too.
+    const fullAt = this.fullAt ?? (estimate ? this.probeAt : undefined);
+    if (estimate && fullAt !== undefined && this.level < capacity) {
+      period = Math.min(period, ((fullAt - now) * capacity) / (capacity - this.level));
     }
     const refillMs = (units: number) => Math.ceil((units * period) / Math.max(1, capacity));
     let wait = refillMs(missing);
-    if (this.fullAt !== undefined) {
+    if (fullAt !== undefined) {
       const afterReset = Math.max(0, amount - Math.max(1, capacity - this.takenSince));
-      wait = Math.min(wait, this.fullAt - now + refillMs(afterReset));
+      wait = Math.min(wait, fullAt - now + refillMs(afterReset));
     }
+    if (this.probeAt !== undefined && amount <= 1) wait = Math.min(wait, this.probeAt - now);
     return Math.max(0, wait);
   }
 
@@ -119,15 +124,21 @@ export class LearnedBucket {
    * A 429: whatever we counted, nothing is left now. Reports of requests sent before it (up to
    * `sequence`) are older news: they may only lower the count from here on.
    */
-  exhaust(now: number, sequence?: number): void {
+  exhaust(now: number, sequence?: number, retryAt?: number): void {
     this.refill(now);
     this.level = Math.min(this.level, 0);
     if (sequence !== undefined) this.lastSequence = Math.max(this.lastSequence, sequence);
+    // When the server says to come back, one request may (and fetches a fresh report).
+    if (retryAt !== undefined) this.probeAt = Math.max(this.probeAt ?? retryAt, retryAt);
   }
 
   private refill(now: number): void {
     const elapsed = Math.max(0, now - this.updatedAt);
     this.updatedAt = now;
+    if (this.probeAt !== undefined && now >= this.probeAt) {
+      this.level = Math.max(this.level, 1);
+      this.probeAt = undefined;
+    }
     if (this.capacity !== undefined) {
       this.level = Math.min(this.capacity, this.level + (elapsed * this.capacity) / this.period);
     }

@@ -133,7 +133,7 @@ export class LocalBudget implements Budget {
   coolDown(until: number): number {
     const now = this.clock.now();
     // A 429 says the counts were wrong: nothing is left until the buckets refill.
-    this.learnedRequests?.exhaust(now, this.sent);
+    this.learnedRequests?.exhaust(now, this.sent, until);
     this.learnedTokens?.exhaust(now, this.sent);
     if (until <= this.coolDownUntil) return 0;
     const added = until - Math.max(now, this.coolDownUntil);

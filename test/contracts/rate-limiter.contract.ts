@@ -188,6 +188,18 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
       expect(sent[10]?.state).toBe("fulfilled");
     });
 
+    it("after a 429 lets one request go when the server said to come back, to fetch a fresh report", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 20 });
+      // All used, full in a minute: one back every 6 s, were it not for the 429's hint.
+      await limiter.observe({ requests: { limit: 10, remaining: 0, resetAt: clock.now() + 60_000 } });
+      await limiter.coolDown(clock.now() + 1_000);
+      const next = [acquire(), acquire()];
+      await clock.advance(999);
+      expect(states(...next)).toEqual(["pending", "pending"]);
+      await clock.advance(1);
+      expect(states(...next)).toEqual(["fulfilled", "pending"]);
+    });
+
     it("serves waiting requests round-robin by workspace, then by user", async () => {
       const { acquire } = await setup({ maxConcurrency: 1 });
       const holder = acquire();

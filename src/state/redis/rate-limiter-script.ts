@@ -31,7 +31,7 @@ local function save()
   for field, value in pairs(state) do
     table.insert(args, field)
     table.insert(args, string.format('%.17g', value))
-    if field == 'cooldown' or string.sub(field, -5) == ':full' then
+    if field == 'cooldown' or string.sub(field, -5) == ':full' or string.sub(field, -6) == ':probe' then
       keep = math.max(keep, value - now + period)
     end
   end
@@ -76,6 +76,11 @@ local function learnedRefill(name)
     level = math.min(cap, level + math.max(0, now - get(name, 'at')) * cap / periodOf(name))
   end
   set(name, 'at', now)
+  local probe = get(name, 'probe')
+  if probe ~= nil and now >= probe then
+    level = math.max(level, 1)
+    set(name, 'probe', nil)
+  end
   local full = get(name, 'full')
   if full ~= nil and now >= full then
     local size = cap or unknown
@@ -102,6 +107,8 @@ local function learnedTime(name, amount)
     local after = math.max(0, amount - math.max(1, cap - (get(name, 'taken') or 0)))
     wait = math.min(wait, full - now + math.ceil(after * p / math.max(1, cap)))
   end
+  local probe = get(name, 'probe')
+  if probe ~= nil and amount <= 1 then wait = math.min(wait, probe - now) end
   return math.max(0, wait)
 end
 
@@ -118,10 +125,12 @@ local function learnedTake(name, amount)
   set(name, 'taken', (get(name, 'taken') or 0) + amount)
 end
 
--- A 429: nothing is left now, and reports of requests sent before it may only lower the count.
-local function exhaust(name)
+-- A 429: nothing is left now, and reports of requests sent before it may only lower the count;
+-- when the server says to come back (requests only), one request may go.
+local function exhaust(name, retryAt)
   if not learnedRefill(name) then return end
   set(name, 'level', math.min(get(name, 'level'), 0))
+  if retryAt ~= nil then set(name, 'probe', math.max(get(name, 'probe') or retryAt, retryAt)) end
   local sent = state['sent'] or 0
   set(name, 'seq', math.max(get(name, 'seq') or sent, sent))
 end
@@ -203,8 +212,8 @@ elseif op == 'adjust' then
 elseif op == 'cooldown' then
   local untilMs = tonumber(ARGV[3])
   -- A 429 says the counts were wrong: nothing is left until the buckets refill.
-  exhaust('requests')
-  exhaust('tokens')
+  exhaust('requests', untilMs)
+  exhaust('tokens', nil)
   local current = state['cooldown'] or 0
   local added = 0
   if untilMs > current then
