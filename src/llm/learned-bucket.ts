@@ -33,6 +33,8 @@ export class LearnedBucket {
   /** Taken since that report (its correction for later requests included). */
   private takenSince = 0;
   private lastSequence = Number.NEGATIVE_INFINITY;
+  /** The refill period the last report implied (limit x reset / used): the fastest plausible one. */
+  private impliedPeriodMs: number | undefined;
   /** After a 429: when the server said to come back; one request may go then. */
   private probeAt: number | undefined;
 
@@ -98,7 +100,7 @@ export class LearnedBucket {
     if (missing <= 0) return 0;
     const capacity = this.capacity;
     if (capacity === undefined) return this.fullAt === undefined ? 0 : Math.max(0, this.fullAt - now);
-    let period = this.period;
+    let period = estimate ? Math.min(this.period, this.impliedPeriodMs ?? this.period) : this.period;
     // For an estimate, the server's "come back at" after a 429 stands for a reset too.
     const fullAt = this.fullAt ?? (estimate ? this.probeAt : undefined);
     if (estimate && fullAt !== undefined && this.level < capacity) {
@@ -159,6 +161,7 @@ export class LearnedBucket {
     const used = capacity - report.remaining;
     const resetMs = report.resetAt - now;
     if (used < 1 || !Number.isFinite(resetMs) || resetMs <= 0) return;
+    this.impliedPeriodMs = (capacity * resetMs) / used;
     const minReset =
       headerDelayMs === undefined
         ? MIN_RESET_FOR_RATE_MS
