@@ -43,7 +43,7 @@ export class LearnedBucket {
     this.level = report.remaining - sentAfter;
     this.updatedAt = now;
     this.learn(report, now, headerDelayMs);
-    this.fullAt = report.resetAt;
+    this.fullAt = latestReset(report, headerDelayMs);
     this.takenSince = sentAfter;
     if (sequence !== undefined) this.lastSequence = sequence;
   }
@@ -79,7 +79,7 @@ export class LearnedBucket {
     if (!newer && reported >= this.level) return;
     if (sequence !== undefined) this.lastSequence = Math.max(this.lastSequence, sequence);
     this.level = reported;
-    this.fullAt = report.resetAt;
+    this.fullAt = latestReset(report, headerDelayMs);
     this.takenSince = sentAfter;
   }
 
@@ -173,4 +173,13 @@ export class LearnedBucket {
     this.periodMs = Math.max(observed, remembered);
     this.periodAt = now;
   }
+}
+
+/**
+ * The server counted the reset from some moment between our send and its headers' arrival; the
+ * report's time is taken halfway. Half the header delay later, the reset has surely passed: a whole
+ * window sent at once then never lands in the old one (a busy process sees its headers late).
+ */
+function latestReset(report: QuotaState, headerDelayMs: number | undefined): number {
+  return report.resetAt + (headerDelayMs ?? 0) / 2;
 }

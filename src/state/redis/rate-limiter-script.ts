@@ -154,12 +154,14 @@ local function learnPeriod(name, limit, remaining, reset, delay)
 end
 
 local function observe(name, limit, remaining, reset, sentAfter, sequence, delay)
+  -- The reset has surely passed half the header delay after the report's time (as LearnedBucket).
+  local fullAt = reset + (delay or 0) / 2
   if get(name, 'level') == nil then
     set(name, 'cap', limit)
     set(name, 'level', remaining - sentAfter)
     set(name, 'at', now)
     learnPeriod(name, limit, remaining, reset, delay)
-    set(name, 'full', reset)
+    set(name, 'full', fullAt)
     set(name, 'taken', sentAfter)
     set(name, 'seq', sequence)
     return
@@ -175,7 +177,7 @@ local function observe(name, limit, remaining, reset, sentAfter, sequence, delay
   if not newer and reported >= get(name, 'level') then return end
   if sequence ~= nil then set(name, 'seq', math.max(last or sequence, sequence)) end
   set(name, 'level', reported)
-  set(name, 'full', reset)
+  set(name, 'full', fullAt)
   set(name, 'taken', sentAfter)
 end
 
