@@ -2,6 +2,7 @@ import type { CacheProfile } from "./cache/measure.ts";
 import type { GoodputProfile } from "./goodput/measure.ts";
 import type { MemoryProfile } from "./memory/measure.ts";
 import type { OverheadProfile } from "./overhead/measure.ts";
+import type { RealisticProfile } from "./realistic/scenarios.ts";
 import type { StreamingProfile } from "./streaming/measure.ts";
 
 export interface BenchProfile {
@@ -11,6 +12,7 @@ export interface BenchProfile {
   cache: CacheProfile;
   memory: MemoryProfile;
   streaming: StreamingProfile;
+  realistic: RealisticProfile;
 }
 
 /** Time is scaled down: a window of seconds stands for a provider's minute. */
@@ -50,6 +52,14 @@ export const fullProfile: BenchProfile = {
     inFlight: 100,
   },
   streaming: { durationMs: 30_000, chunkIntervalMs: 100, firstByteMs: 400, repetitions: 3 },
+  realistic: {
+    msPerSecond: 100,
+    seconds: 480,
+    requestsPerMinute: 20,
+    tokensPerMinute: 100_000,
+    deadlineSeconds: 60,
+    chunkIntervalMs: 10,
+  },
 };
 
 /** About a minute: smaller bursts and fewer messages, a shorter stream; same shapes and goals. */
@@ -89,4 +99,12 @@ export const quickProfile: BenchProfile = {
     inFlight: 100,
   },
   streaming: { durationMs: 6000, chunkIntervalMs: 100, firstByteMs: 400, repetitions: 2 },
+  realistic: {
+    msPerSecond: 50,
+    seconds: 240,
+    requestsPerMinute: 20,
+    tokensPerMinute: 100_000,
+    deadlineSeconds: 60,
+    chunkIntervalMs: 10,
+  },
 };

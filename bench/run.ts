@@ -7,6 +7,7 @@ import { measureGoodput, type SharedRedis } from "./goodput/measure.ts";
 import { measureMemory } from "./memory/measure.ts";
 import { measureOverhead } from "./overhead/measure.ts";
 import { type BenchProfile, fullProfile, quickProfile } from "./profiles.ts";
+import { measureRealistic } from "./realistic/measure.ts";
 import { renderReport } from "./report.ts";
 import { measureStreaming } from "./streaming/measure.ts";
 import { describeMachine } from "./support/machine.ts";
@@ -54,6 +55,11 @@ const measurements: Measurement[] = [
     key: "streaming",
     title: "5. Streaming through the adapters",
     run: () => measureStreaming(profile.streaming, log),
+  },
+  {
+    key: "realistic",
+    title: "6. Latency under realistic load",
+    run: () => withSharedRedis((redis) => measureRealistic(profile.realistic, redis, log)),
   },
 ];
 

@@ -156,16 +156,25 @@ export function overheadSection(results: ScenarioResult[], profile: OverheadProf
 
   const goals: GoalResult[] = results
     .filter(({ scenario }) => scenario.threads === profile.manyThreads)
-    .map(({ scenario, stages, sdk, messages }) => {
+    .flatMap(({ scenario, stages, sdk, messages }) => {
       const { totalMs, dominant } = p99Estimate(stages);
       const sdkMs = loopFigures(sdk, messages).cpu.median;
-      return {
-        goal: `p99 overhead < 2 ms at ${profile.manyThreads} concurrent threads (${label(scenario)})`,
-        verdict: totalMs < 2 ? "met" : "missed",
-        detail:
-          `${formatNumber(totalMs, 3)} ms per message (estimate); largest part: ${dominant[0]} ` +
-          `${formatNumber(dominant[1] * 1000, 0)} µs; the bare SDK call alone costs ${formatNumber(sdkMs * 1000, 0)} µs of CPU per message`,
-      };
+      // The bot's own share: what it costs beyond the bare SDK call it wraps.
+      const ownMs = Math.max(0, totalMs - sdkMs);
+      return [
+        {
+          goal: `p99 overhead < 2 ms at ${profile.manyThreads} concurrent threads (${label(scenario)})`,
+          verdict: totalMs < 2 ? "met" : "missed",
+          detail:
+            `${formatNumber(totalMs, 3)} ms per message (estimate); largest part: ${dominant[0]} ` +
+            `${formatNumber(dominant[1] * 1000, 0)} µs; the bare SDK call alone costs ${formatNumber(sdkMs * 1000, 0)} µs of CPU per message`,
+        },
+        {
+          goal: `the bot's own CPU (engine, adapters, limiter; the SDK apart) p99 < 0.5 ms at ${profile.manyThreads} threads (${label(scenario)})`,
+          verdict: ownMs < 0.5 ? "met" : "missed",
+          detail: `${formatNumber(ownMs, 3)} ms per message = ${formatNumber(totalMs, 3)} ms estimate − ${formatNumber(sdkMs, 3)} ms of the bare SDK call`,
+        },
+      ] satisfies GoalResult[];
     });
 
   return {

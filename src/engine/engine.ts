@@ -5,7 +5,7 @@ import type { HistoryWindow } from "../conversation/history-window.ts";
 import { resolveSettings } from "../conversation/settings-resolution.ts";
 import type { SettingsStore } from "../conversation/settings-store.ts";
 import type { TokenCounter } from "../conversation/token-counter.ts";
-import { conversationKey, type InboundTurn } from "../conversation/turn.ts";
+import { conversationKey, type InboundTurn, workspaceKey } from "../conversation/turn.ts";
 import type { Governance } from "../governance/governance.ts";
 import { resolveLocale, translate } from "../i18n/translate.ts";
 import { LlmError, StreamAbortedError } from "../llm/errors.ts";
@@ -167,6 +167,7 @@ export class Engine implements ConversationEngine {
       messages: window.messages,
       maxTokens: deps.defaults.maxTokens,
       promptTokens: window.promptTokens,
+      fairness: { workspaceId: workspaceKey(turn), userId: turn.userId },
       ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
       ...(deps.defaults.topP !== undefined ? { topP: deps.defaults.topP } : {}),
     };

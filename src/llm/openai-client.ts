@@ -80,6 +80,7 @@ export class OpenAiChatClient implements LlmClient {
         permit = await limiter.acquire(estimate, {
           deadline,
           ...(options.signal ? { signal: options.signal } : {}),
+          ...(request.fairness ? { fairness: request.fairness } : {}),
         });
       } catch (error) {
         if (error instanceof QuotaWaitTooLong) {

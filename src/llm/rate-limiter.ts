@@ -1,9 +1,15 @@
+import type { FairnessKey } from "./fair-queue.ts";
 import type { RateLimitSnapshot } from "./rate-limit-headers.ts";
 
 export interface AcquireOptions {
   signal?: AbortSignal;
-  /** Absolute clock time after which waiting is pointless; acquire rejects with `QuotaWaitTooLong`. */
+  /**
+   * Absolute clock time after which waiting is pointless: acquire rejects with `QuotaWaitTooLong` at
+   * once when the estimated wait passes it, or when it passes while queued.
+   */
   deadline?: number;
+  /** Whose question this is, for fair queuing; defaults to the one set by `fairnessScope.run`. */
+  fairness?: FairnessKey;
 }
 
 export interface RateLimitPermit {
@@ -15,12 +21,21 @@ export interface RateLimiterStats {
   inFlight: number;
   queued: number;
   coolDownMs: number;
+  /** Requests let through so far, and their summed wait in the queue (ms). */
+  admitted: number;
+  queueWaitMs: number;
+  /** Requests refused at once because their wait would pass their deadline. */
+  refused: number;
+  /** The concurrency limit now: the configured one, or less after 429s without rate headers. */
+  concurrencyLimit: number;
 }
 
 /**
  * Paces upstream requests for a whole process (or, in Redis, for all replicas sharing one API quota):
- * a concurrency cap, optional RPM/TPM budgets, limits learned from response headers, and one shared
- * cool-down after a 429 so queued requests wait together instead of each hammering the API.
+ * continuously refilled request and token buckets (configured, and learned from response headers),
+ * one shared cool-down after a 429 so queued requests wait together instead of each hammering the
+ * API, a concurrency cap as a safety valve (adapting to 429s when nothing tells the limits), and a
+ * fair queue (round-robin by workspace, then user) with bounded waits.
  */
 export interface RateLimiter {
   acquire(estimatedTokens: number, options?: AcquireOptions): Promise<RateLimitPermit>;

@@ -25,6 +25,13 @@ export class TokenBucket {
     return needed <= 0 ? 0 : Math.ceil((needed * this.periodMs) / this.capacity);
   }
 
+  /** Milliseconds until `amount` in total could have been taken, beyond the capacity too (estimates). */
+  timeFor(amount: number, now: number): number {
+    this.refill(now);
+    const needed = amount - this.level;
+    return needed <= 0 ? 0 : Math.ceil((needed * this.periodMs) / this.capacity);
+  }
+
   take(amount: number, now: number): void {
     this.refill(now);
     this.level -= amount;

@@ -1,3 +1,4 @@
+import type { FairnessKey } from "./fair-queue.ts";
 /**
  * Why an answer ended; "interrupted" means the stream broke after text had reached the user, "capped"
  * that the bot stopped reading an answer that ran far past MAX_TOKENS (see answer-size-cap.ts).
@@ -17,6 +18,8 @@ export interface ChatRequest {
   maxTokens: number;
   /** Prompt tokens as the caller counted them; used to pace against a token budget. */
   promptTokens?: number;
+  /** Whose question this is: waiting requests take turns by workspace, then by user. */
+  fairness?: FairnessKey;
 }
 
 export interface TokenUsage {

@@ -181,6 +181,43 @@ export class BotMetrics {
         this.set(metrics.sources.limiter?.stats().queued ?? 0);
       },
     });
+    // Mean queue wait = rate(wait seconds) / rate(admitted); refused = told at once their wait was too long.
+    const queueSeen = { admitted: 0, queueWaitMs: 0, refused: 0 };
+    const queueCounter = (name: string, help: string, field: keyof typeof queueSeen, scale = 1) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const total = metrics.sources.limiter?.stats()[field] ?? 0;
+          if (total > queueSeen[field]) this.inc((total - queueSeen[field]) * scale);
+          queueSeen[field] = Math.max(queueSeen[field], total);
+        },
+      });
+    queueCounter(
+      "bot_llm_queue_admitted_total",
+      "Upstream requests let through by the pacing queue.",
+      "admitted",
+    );
+    queueCounter(
+      "bot_llm_queue_wait_seconds_total",
+      "Time the admitted requests waited in the pacing queue, summed.",
+      "queueWaitMs",
+      1 / 1000,
+    );
+    queueCounter(
+      "bot_llm_queue_refused_total",
+      "Questions told at once that the rate limit would keep them past their deadline.",
+      "refused",
+    );
+    new Gauge({
+      name: "bot_llm_concurrency_limit",
+      help: "Upstream requests allowed in flight now (LLM_MAX_CONCURRENCY, less after 429s without rate headers).",
+      registers,
+      collect() {
+        this.set(metrics.sources.limiter?.stats().concurrencyLimit ?? 0);
+      },
+    });
     let coolDownSeen = 0;
     new Counter({
       name: "bot_llm_cooldown_seconds_total",

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/llm/clock.ts";
-import { QuotaWaitTooLong, type RateLimiter, type RateLimitPermit } from "../../src/llm/rate-limiter.ts";
+import {
+  type AcquireOptions,
+  QuotaWaitTooLong,
+  type RateLimiter,
+  type RateLimitPermit,
+} from "../../src/llm/rate-limiter.ts";
 import { ManualClock, type Settle, settleMicrotasks } from "./support/manual-clock.ts";
 import { type Tracked, track } from "./support/track.ts";
 
@@ -19,8 +24,8 @@ export interface RateLimiterHarness {
 }
 
 /**
- * Behaviour every RateLimiter must have: a concurrency cap with a fair queue, RPM/TPM budgets, limits
- * learned from headers, and one shared cool-down. Time is a ManualClock, so nothing really waits.
+ * Behaviour every RateLimiter must have: a concurrency cap, a fair queue with bounded waits, RPM/TPM
+ * budgets, continuously refilled limits learned from headers, and one shared cool-down. Time is a ManualClock, so nothing really waits.
  */
 export function rateLimiterContract(name: string, harness: RateLimiterHarness): void {
   const settle = harness.settle ?? settleMicrotasks;
@@ -28,8 +33,7 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
   async function setup(options: Omit<RateLimiterOptions, "clock">) {
     const clock = new ManualClock(1_700_000_000_000, settle);
     const limiter = await harness.makeLimiter({ clock, ...options });
-    const acquire = (tokens = 100, extra: { signal?: AbortSignal; deadline?: number } = {}) =>
-      track(limiter.acquire(tokens, extra));
+    const acquire = (tokens = 100, extra: AcquireOptions = {}) => track(limiter.acquire(tokens, extra));
     return { clock, limiter, acquire };
   }
 
@@ -147,14 +151,125 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
       expect(third.state).toBe("fulfilled");
     });
 
-    it("sends nothing while response headers say no requests remain, until their reset", async () => {
+    it("refills a learned request quota continuously: 0 of 100 left, full in 6 s = one back every 60 ms", async () => {
       const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
       await limiter.observe({ requests: { limit: 100, remaining: 0, resetAt: clock.now() + 6_000 } });
-      const request = acquire();
-      await clock.advance(5_999);
-      expect(request.state).toBe("pending");
+      const requests = [acquire(), acquire(), acquire()];
+      await clock.advance(59);
+      expect(states(...requests)).toEqual(["pending", "pending", "pending"]);
       await clock.advance(1);
-      expect(request.state).toBe("fulfilled");
+      expect(states(...requests)).toEqual(["fulfilled", "pending", "pending"]);
+      await clock.advance(120);
+      expect(states(...requests)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+    });
+
+    it("paces a fixed-window provider by its reset: a slow refill seen, the whole window back at once", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 20 });
+      const start = clock.now();
+      // 1 of 10 used and 3 s to full: the refill looks slow (10 per 30 s); then the window is used up.
+      await limiter.observe({ requests: { limit: 10, remaining: 9, resetAt: start + 3_000 } });
+      await limiter.observe({ requests: { limit: 10, remaining: 0, resetAt: start + 2_990 } });
+      const queued = Array.from({ length: 12 }, () => acquire());
+      await clock.advance(2_989);
+      expect(queued.filter((r) => r.state === "fulfilled")).toHaveLength(0);
+      await clock.advance(1);
+      expect(queued.filter((r) => r.state === "fulfilled")).toHaveLength(10);
+    });
+
+    it("lets one request go at the reported reset to fetch a fresh report, whatever was sent since", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 20 });
+      await limiter.observe({ requests: { limit: 10, remaining: 10, resetAt: clock.now() + 1_000 } });
+      const sent = Array.from({ length: 11 }, () => acquire());
+      for (let i = 0; i < 3; i++) await settle();
+      expect(sent.filter((r) => r.state === "fulfilled")).toHaveLength(10);
+      await clock.advance(999);
+      expect(sent[10]?.state).toBe("pending");
+      await clock.advance(1);
+      expect(sent[10]?.state).toBe("fulfilled");
+    });
+
+    it("after a 429 lets one request go when the server said to come back, to fetch a fresh report", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 20 });
+      // All used, full in a minute: one back every 6 s, were it not for the 429's hint.
+      await limiter.observe({ requests: { limit: 10, remaining: 0, resetAt: clock.now() + 60_000 } });
+      await limiter.coolDown(clock.now() + 1_000);
+      const next = [acquire(), acquire()];
+      await clock.advance(999);
+      expect(states(...next)).toEqual(["pending", "pending"]);
+      await clock.advance(1);
+      expect(states(...next)).toEqual(["fulfilled", "pending"]);
+    });
+
+    it("serves waiting requests round-robin by workspace, then by user", async () => {
+      const { acquire } = await setup({ maxConcurrency: 1 });
+      const holder = acquire();
+      const of = (workspaceId: string, userId: string) => acquire(100, { fairness: { workspaceId, userId } });
+      const burst = [of("A", "a1"), of("A", "a1"), of("A", "a2"), of("A", "a1")];
+      const other = of("B", "b1");
+      const order: string[] = [];
+      const names = ["A/a1#1", "A/a1#2", "A/a2#1", "A/a1#3", "B/b1#1"];
+      const all = [...burst, other];
+      await settle();
+      permit(holder).release();
+      for (let round = 0; round < all.length; round++) {
+        await settle();
+        const next = all.findIndex((r, i) => r.state === "fulfilled" && !order.includes(names[i] ?? ""));
+        expect(next).toBeGreaterThanOrEqual(0);
+        order.push(names[next] ?? "");
+        permit(all[next] as Tracked<RateLimitPermit>).release();
+      }
+      expect(order).toEqual(["A/a1#1", "B/b1#1", "A/a2#1", "A/a1#2", "A/a1#3"]);
+    });
+
+    it("keeps a quarter of the budget from a workspace taking more than its share while others ask", async () => {
+      const { acquire } = await setup({ maxConcurrency: 100, requestsPerMinute: 20 });
+      const of = (workspaceId: string) => acquire(1, { fairness: { workspaceId, userId: "u" } });
+      const first = of("B");
+      await settle();
+      expect(first.state).toBe("fulfilled");
+      // Two workspaces asking: A's share is 10 a minute. It gets 11 within its share, then takes
+      // the budget down to the reserve of 5 only: 3 more, and 6 wait.
+      const burst = Array.from({ length: 20 }, () => of("A"));
+      // One grant after another (in Redis, a round trip each).
+      for (let i = 0; i < 4; i++) await settle();
+      expect(burst.filter((r) => r.state === "fulfilled")).toHaveLength(14);
+      const other = of("B");
+      await settle();
+      expect(other.state).toBe("fulfilled");
+    });
+
+    it("refuses at once, with an estimate, a request whose place in the queue passes its deadline", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 100, requestsPerMinute: 6 });
+      const first = Array.from({ length: 6 }, () => acquire(1));
+      // One grant after another (in Redis, a round trip each).
+      for (let i = 0; i < 3; i++) await settle();
+      expect(first.every((r) => r.state === "fulfilled")).toBe(true);
+      const waiting = Array.from({ length: 4 }, () => acquire(1, { deadline: clock.now() + 300_000 }));
+      await settle();
+      // Four ahead at one per 10 s: the fifth would go in 50 s; it may wait 45 s.
+      const late = acquire(1, { deadline: clock.now() + 45_000 });
+      await settle();
+      expect(late.state).toBe("rejected");
+      expect(late.error).toBeInstanceOf(QuotaWaitTooLong);
+      expect((late.error as QuotaWaitTooLong).waitMs).toBe(50_000);
+      const patient = acquire(1, { deadline: clock.now() + 50_000 });
+      await clock.advance(50_000);
+      expect([...waiting, patient].map((r) => r.state)).toEqual(Array(5).fill("fulfilled"));
+      expect(limiter.stats()).toMatchObject({ admitted: 11, refused: 1, queued: 0 });
+      // Waits of 10, 20, 30, 40 and 50 s.
+      expect(limiter.stats().queueWaitMs).toBe(150_000);
+    });
+
+    it("tells a queued request at once when a cool-down pushes its turn past its deadline", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 1 });
+      const holder = acquire();
+      const queued = acquire(100, { deadline: clock.now() + 10_000 });
+      await settle();
+      await limiter.coolDown(clock.now() + 30_000);
+      await settle();
+      expect(queued.state).toBe("rejected");
+      expect(queued.error).toBeInstanceOf(QuotaWaitTooLong);
+      permit(holder).release();
     });
 
     it("counts learned remaining requests down locally between responses", async () => {
@@ -167,14 +282,25 @@ export function rateLimiterContract(name: string, harness: RateLimiterHarness): 
       expect(requests[2]?.state).toBe("fulfilled");
     });
 
-    it("holds a request larger than the learned remaining tokens until their reset", async () => {
+    it("holds a request larger than the learned remaining tokens until they have refilled", async () => {
       const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
-      await limiter.observe({ tokens: { limit: 30_000, remaining: 500, resetAt: clock.now() + 2_000 } });
+      // 29,500 of 30,000 used, full in 59 s: 500 tokens a second come back.
+      await limiter.observe({ tokens: { limit: 30_000, remaining: 500, resetAt: clock.now() + 59_000 } });
       const big = acquire(1_000);
-      await clock.advance(1_999);
+      await clock.advance(999);
       expect(big.state).toBe("pending");
       await clock.advance(1);
       expect(big.state).toBe("fulfilled");
+    });
+
+    it("without a limit header, holds what the report says is used up until its reset", async () => {
+      const { clock, limiter, acquire } = await setup({ maxConcurrency: 10 });
+      await limiter.observe({ tokens: { limit: undefined, remaining: 0, resetAt: clock.now() + 6_000 } });
+      const request = acquire(500);
+      await clock.advance(5_999);
+      expect(request.state).toBe("pending");
+      await clock.advance(1);
+      expect(request.state).toBe("fulfilled");
     });
 
     it("rejects a queued request whose signal aborts, and the queue moves on without it", async () => {

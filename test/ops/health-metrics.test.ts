@@ -102,6 +102,10 @@ describe("metrics", () => {
     expect(sample(body, 'bot_llm_tokens_total{direction="out"}')).toBeGreaterThan(0);
     expect(sample(body, "bot_llm_in_flight")).toBe(0);
     expect(sample(body, "bot_llm_queued")).toBe(0);
+    // The first attempt and its retry, which waited out the cool-down in the pacing queue.
+    expect(sample(body, "bot_llm_queue_admitted_total")).toBe(2);
+    expect(sample(body, "bot_llm_queue_wait_seconds_total")).toBeGreaterThan(1.4);
+    expect(sample(body, "bot_llm_queue_refused_total")).toBe(0);
     // Scraping twice must not count the mirrored totals twice.
     const again = (await metrics.render()).body;
     expect(sample(again, 'bot_cache_requests_total{outcome="hit"}')).toBe(1);

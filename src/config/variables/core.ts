@@ -72,14 +72,17 @@ export const coreVariables = {
   CACHE_SCOPE: variable(env.enumOf(["workspace", "channel", "global"]).default("workspace"), {
     description: "Who shares cached answers: one workspace (default), one channel, or everyone.",
   }),
-  LLM_MAX_CONCURRENCY: variable(env.int(1, 1000).default(8), {
-    description: "Upstream requests in flight at once; the rest queue.",
+  LLM_MAX_CONCURRENCY: variable(env.int(1, 100_000).default(1024), {
+    description:
+      "Safety valve: upstream requests in flight per process. Pacing is by the rate limits; this binds only past them (README: Pacing).",
   }),
   LLM_RPM: variable(env.int(1).optional(), {
-    description: "Client-side requests-per-minute budget; unset = learn from response headers only.",
+    description:
+      "Requests per minute to pace to (refilled continuously); unset = learn the limit from response headers.",
   }),
   LLM_TPM: variable(env.int(1).optional(), {
-    description: "Client-side tokens-per-minute budget; unset = learn from response headers only.",
+    description:
+      "Tokens per minute to pace to (refilled continuously); unset = learn the limit from response headers.",
   }),
   LLM_TIMEOUT_MS: variable(env.int(100).default(30_000), {
     description:
