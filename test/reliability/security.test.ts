@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markdownToMrkdwn } from "../../adapters/slack/mrkdwn.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
 import { translate } from "../../src/i18n/translate.ts";
+import { keyFingerprint } from "../../src/secrets/fingerprint.ts";
+import { dayOf, usageKeys } from "../../src/usage/usage-keys.ts";
 import { sendInteraction } from "../fakes/discord/actors.ts";
 import { Permission, snowflake } from "../fakes/discord/payloads.ts";
 import type { RequestInfo } from "../fakes/openai-server.ts";
@@ -197,6 +199,16 @@ describe("canary secrets", () => {
     ];
     expect(leaks).toEqual([]);
     expect(core.logs.lines.length).toBeGreaterThan(50);
+
+    // Every log line about an upstream call names the key by its fingerprint, and so does the usage.
+    const fingerprint = keyFingerprint(CANARY.openaiKey);
+    const upstream = core.logs.entries().filter((entry) => String(entry.msg).startsWith("llm "));
+    expect(upstream.map((entry) => entry.msg)).toEqual(
+      expect.arrayContaining(["llm call finished", "llm attempt failed"]),
+    );
+    expect(upstream.filter((entry) => entry.keyFingerprint !== fingerprint)).toEqual([]);
+    const perKey = await core.services.stores.usage.top(usageKeys.apiKeysDay(dayOf(Date.now())), 5);
+    expect(perKey.map((entry) => entry.member)).toEqual([fingerprint]);
     expect(bot.guard.problems).toEqual([]);
   });
 });
