@@ -1,6 +1,7 @@
 import { App, type CustomRoute, type webApi } from "@slack/bolt";
 import type { Logger } from "../../src/index.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
+import { receiverForSecrets, signingSecretsOf } from "./signing-secrets.ts";
 import type { BotIdentity } from "./web-client.ts";
 
 export type SlackMode = "http" | "socket";
@@ -41,6 +42,17 @@ export function createBoltApp(settings: BoltAppSettings): App {
   };
   if (settings.mode === "socket") {
     return new App({ ...common, socketMode: true, appToken: settings.appToken });
+  }
+  const secrets = signingSecretsOf(settings.signingSecret);
+  if (secrets.length > 1) {
+    // A rotation window: either secret verifies (Bolt's own receiver takes one).
+    const { port, customRoutes, logger, ...rest } = common;
+    const receiver = receiverForSecrets(
+      secrets,
+      { endpoints: EVENTS_PATH, port, customRoutes, logger, processBeforeResponse: false },
+      settings.logger,
+    );
+    return new App({ ...rest, logger, receiver });
   }
   return new App({
     ...common,
