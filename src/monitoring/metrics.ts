@@ -38,6 +38,8 @@ export class BotMetrics {
   readonly timeToFirstToken: Histogram<"platform">;
   readonly timeToAnswer: Histogram<"platform" | "result">;
   readonly tokens: Counter<"direction">;
+  /** Unix seconds of the last time the secrets were loaded without a refusal: at start, then on reloads. */
+  readonly secretsLoaded: Gauge;
   private sources: MetricsSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -88,6 +90,11 @@ export class BotMetrics {
       name: "bot_llm_tokens_total",
       help: "Tokens sent to (in) and received from (out) the model, as reported or counted.",
       labelNames: ["direction"] as const,
+      registers,
+    });
+    this.secretsLoaded = new Gauge({
+      name: "bot_secrets_last_reload_timestamp_seconds",
+      help: "When the secrets in use were last loaded without a refusal: at start, then on each SIGHUP or secret file change.",
       registers,
     });
     this.registerScrapedMetrics();
