@@ -99,21 +99,6 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
   });
 
   let secretsLoadedAt = Date.now();
-  const secrets = new SecretReloader({
-    environment: process.env,
-    inUse: config,
-    rotatable: services.llm instanceof OpenAiChatClient ? [apiKeyRotation(services.llm, logger)] : [],
-    logger: logger.child({ component: "secrets" }),
-    now: () => Date.now(),
-    onReloaded: (atMs) => {
-      secretsLoadedAt = atMs;
-      metrics.secretsLoaded.set(atMs / 1000);
-    },
-  });
-  metrics.secretsLoaded.set(secretsLoadedAt / 1000);
-  const stopWatchingSecrets = secrets.watchFiles(config.SECRETS_WATCH_INTERVAL_MS);
-  // SIGHUP, the daemon convention for "read your configuration again"; without a listener it kills node.
-  process.on("SIGHUP", () => void secrets.reload("SIGHUP"));
 
   let started = false;
   let stopping = false;
@@ -135,6 +120,24 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     health,
   };
   adapters.push(...enabled.map((platform) => platform.create(adapterServices)));
+  const secrets = new SecretReloader({
+    environment: process.env,
+    inUse: config,
+    rotatable: [
+      ...(services.llm instanceof OpenAiChatClient ? [apiKeyRotation(services.llm, logger)] : []),
+      ...adapters.flatMap((adapter) => adapter.rotatableSecrets?.() ?? []),
+    ],
+    logger: logger.child({ component: "secrets" }),
+    now: () => Date.now(),
+    onReloaded: (atMs) => {
+      secretsLoadedAt = atMs;
+      metrics.secretsLoaded.set(atMs / 1000);
+    },
+  });
+  metrics.secretsLoaded.set(secretsLoadedAt / 1000);
+  const stopWatchingSecrets = secrets.watchFiles(config.SECRETS_WATCH_INTERVAL_MS);
+  // SIGHUP, the daemon convention for "read your configuration again"; without a listener it kills node.
+  process.on("SIGHUP", () => void secrets.reload("SIGHUP"));
   services.engine.onNotice((notice) => {
     for (const adapter of adapters) {
       if (adapter.name !== notice.platform) continue;

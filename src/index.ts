@@ -40,4 +40,5 @@ export { type Delivery, type DeliveryOutcome, deliverAnswer, showText } from "./
 export { EMPTY_ANSWER, PartRenderer } from "./reply/part-renderer.ts";
 export { StreamingReply, type StreamingReplyOptions } from "./reply/streaming-reply.ts";
 export type { ReplySurface } from "./reply/surface.ts";
+export type { RotatableSecret } from "./secrets/secret-reloader.ts";
 export { MIN_SPLIT_LIMIT } from "./text/split-message.ts";

@@ -1,4 +1,4 @@
-import { unwatchFile, watchFile } from "node:fs";
+import { statSync } from "node:fs";
 import { secretVariableNames } from "../config/config.ts";
 import { type ReadText, readSecretFiles } from "../config/secret-files.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -69,17 +69,19 @@ export class SecretReloader {
     const { files } = readSecretFiles(this.options.environment, secretVariableNames, () => "");
     const paths = [...new Set(files.values())];
     if (intervalMs <= 0 || paths.length === 0) return () => {};
-    const changed = (
-      current: { mtimeMs: number; ino: number },
-      previous: { mtimeMs: number; ino: number },
-    ) => {
-      if (current.mtimeMs === previous.mtimeMs && current.ino === previous.ino) return;
-      void this.reload("a secret file changed");
-    };
-    for (const path of paths) watchFile(path, { interval: intervalMs, persistent: false }, changed);
-    return () => {
-      for (const path of paths) unwatchFile(path, changed);
-    };
+    // The baseline is taken now, so that a change right after this call is never mistaken for it.
+    const seen = new Map(paths.map((path) => [path, stamp(path)]));
+    const timer = setInterval(() => {
+      let changed = false;
+      for (const path of paths) {
+        const now = stamp(path);
+        if (now !== seen.get(path)) changed = true;
+        seen.set(path, now);
+      }
+      if (changed) void this.reload("a secret file changed");
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private async reloadNow(reason: string): Promise<ReloadOutcome> {
@@ -136,5 +138,15 @@ export class SecretReloader {
       logger.info({ reason, swapped: outcome.swapped }, "secrets reloaded");
     }
     return outcome;
+  }
+}
+
+/** What tells a file changed: its inode (Kubernetes swaps a symlink to a new file), time and size. */
+function stamp(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return "missing";
   }
 }
