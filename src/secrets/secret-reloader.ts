@@ -10,8 +10,11 @@ export interface RotatableSecret {
   name: string;
   /** Throws when the service refuses the new value (a revoked or mistyped key). */
   validate(value: string): Promise<void>;
-  /** New requests use `value` from now on; requests under way finish with what they started with. */
-  apply(value: string): void;
+  /**
+   * New requests use `value` from now on; requests under way finish with what they started with. A
+   * rejection (a reconnection that failed) counts as a refusal: the old value stays.
+   */
+  apply(value: string): void | Promise<void>;
 }
 
 export interface SecretReloaderOptions {
@@ -111,6 +114,7 @@ export class SecretReloader {
       }
       try {
         await rotatable.validate(value);
+        await rotatable.apply(value);
       } catch (error) {
         outcome.refused.push(name);
         logger.error(
@@ -119,7 +123,6 @@ export class SecretReloader {
         );
         continue;
       }
-      rotatable.apply(value);
       this.inUse[name] = value;
       outcome.swapped.push(name);
       logger.info(
