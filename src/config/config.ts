@@ -44,7 +44,9 @@ export function parseConfig(given: Record<string, string | undefined>, readText?
     if (problems.length > 0) throw new ConfigError(problems);
     return result.data;
   }
-  const single = result.error.issues.map((issue) => {
+  // A file that could not be read leaves its variable unset: report the file, not a missing value.
+  const issues = result.error.issues.filter((issue) => !files.unreadable.includes(String(issue.path[0])));
+  const single = issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
     const spec = allVariables[name as keyof typeof allVariables];
     const missing = issue.code === "invalid_type" && !environment[name]?.trim();
@@ -52,10 +54,7 @@ export function parseConfig(given: Record<string, string | undefined>, readText?
     const where = secretNames.has(name) ? `Set it or ${fileVariableOf(name)}` : "Set it";
     return `${name} ${what}. ${spec ? spec.description : ""} ${where} in the environment or in .env (see .env.example).`;
   });
-  // A file that could not be read leaves its variable unset: report the file, not a missing value.
-  const unreadable = new Set([...files.problems].map((problem) => problem.split(" ")[0]));
-  const fromSchema = single.filter((problem) => !unreadable.has(fileVariableOf(problem.split(" ")[0] ?? "")));
-  throw new ConfigError([...files.problems, ...fromSchema, ...crossFieldProblems(partial(environment))]);
+  throw new ConfigError([...files.problems, ...single, ...crossFieldProblems(partial(environment))]);
 }
 
 type WindowFields = Pick<Config, "HISTORY_MAX_TOKENS" | "MODEL_CONTEXT_TOKENS" | "MAX_TOKENS">;

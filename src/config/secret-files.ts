@@ -13,6 +13,8 @@ export interface SecretFileResult {
   problems: string[];
   /** Secret name -> the file it was read from, for watching the files for changes. */
   files: Map<string, string>;
+  /** Secrets whose file could not be read (left unset). */
+  unreadable: string[];
 }
 
 /**
@@ -28,6 +30,7 @@ export function readSecretFiles(
   const out = { ...environment };
   const problems: string[] = [];
   const files = new Map<string, string>();
+  const unreadable: string[] = [];
   for (const name of secretNames) {
     const path = environment[fileVariableOf(name)]?.trim();
     if (!path) continue;
@@ -42,8 +45,9 @@ export function readSecretFiles(
       files.set(name, path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      unreadable.push(name);
       problems.push(`${fileVariableOf(name)} names ${path}, which cannot be read (${code}).`);
     }
   }
-  return { environment: out, problems, files };
+  return { environment: out, problems, files, unreadable };
 }

@@ -90,10 +90,9 @@ export class SecretReloader {
   private async reloadNow(reason: string): Promise<ReloadOutcome> {
     const { logger } = this.options;
     const read = readSecretFiles(this.options.environment, secretVariableNames, this.options.readText);
-    const outcome: ReloadOutcome = { swapped: [], refused: [], needRestart: [] };
+    const outcome: ReloadOutcome = { swapped: [], refused: [...read.unreadable], needRestart: [] };
     for (const problem of read.problems) {
       // Names a file and a path, never a value.
-      outcome.refused.push(problem.split(" ")[0] ?? "?");
       logger.error(
         { reason, problem },
         "secret reload: a secret file could not be read; the old value stays",

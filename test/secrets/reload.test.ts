@@ -125,6 +125,20 @@ describe("rotating the OpenAI key without a restart", () => {
     expect(bot.core.logs.text()).not.toContain(BAD_KEY);
   });
 
+  it("a secret file that cannot be read on reload is one error line, and the key in use stays", async () => {
+    const bot = await rotatingBot();
+    rmSync(join(dir ?? "", "openai_api_key"));
+    expect((await bot.reloader.reload("SIGHUP")).refused).toEqual(["OPENAI_API_KEY"]);
+    const errors = bot.core.logs.entries().filter((entry) => entry.level === 50);
+    expect(errors.map((entry) => entry.msg)).toEqual([
+      "secret reload: a secret file could not be read; the old value stays",
+    ]);
+    expect(String(errors[0]?.problem)).toContain("OPENAI_API_KEY_FILE names ");
+    await bot.ask("after the file vanished");
+    expect(bearer(bot.core, 0)).toBe(`Bearer ${TEST_OPENAI_KEY}`);
+    expect(bot.reloads).toEqual([]);
+  });
+
   it("a changed secret file is picked up without a signal", async () => {
     const bot = await rotatingBot();
     stopWatching = bot.reloader.watchFiles(20);
