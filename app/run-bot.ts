@@ -2,7 +2,9 @@ import type { Adapter, AdapterServices, PlatformAdapter } from "../src/adapter.t
 import type { Config } from "../src/config/config.ts";
 import { loadConfigOrExit } from "../src/config/load.ts";
 import { ExitCode } from "../src/exit-codes.ts";
+import { apiKeyRotation } from "../src/llm/api-key-rotation.ts";
 import { systemClock } from "../src/llm/clock.ts";
+import { OpenAiChatClient } from "../src/llm/openai-client.ts";
 import {
   type HealthOptions,
   type ReadinessReport,
@@ -11,6 +13,7 @@ import {
 } from "../src/monitoring/health-server.ts";
 import { type BotMetrics, createMetrics } from "../src/monitoring/metrics.ts";
 import { createLogger, type Logger } from "../src/observability/logger.ts";
+import { SecretReloader } from "../src/secrets/secret-reloader.ts";
 import { createServices } from "../src/services.ts";
 import { type OpenedStores, openStores } from "../src/state/open-stores.ts";
 
@@ -37,6 +40,8 @@ export interface RunningBot {
   readiness(): ReadinessReport;
   /** Stops taking messages, lets answers in flight finish, closes everything and exits 0. */
   shutdown(reason: string): Promise<void>;
+  /** Re-reads the secrets and swaps in the changed ones that validate (what SIGHUP does). */
+  readonly secrets: SecretReloader;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -93,6 +98,8 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     ...(sharedStateReady ? { redisReady: sharedStateReady } : {}),
   });
 
+  let secretsLoadedAt = Date.now();
+
   let started = false;
   let stopping = false;
   const adapters: Adapter[] = [];
@@ -102,7 +109,11 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     ),
     ...(sharedStateReady ? { redis: sharedStateReady() } : {}),
   });
-  const health: HealthOptions = { metrics, readiness };
+  const health: HealthOptions = {
+    metrics,
+    readiness,
+    details: () => ({ secretsLoadedAt: new Date(secretsLoadedAt).toISOString() }),
+  };
   const adapterServices: AdapterServices = {
     ...services,
     engine: metrics.instrument(services.engine),
@@ -110,6 +121,24 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     health,
   };
   adapters.push(...enabled.map((platform) => platform.create(adapterServices)));
+  const secrets = new SecretReloader({
+    environment: process.env,
+    inUse: config,
+    rotatable: [
+      ...(services.llm instanceof OpenAiChatClient ? [apiKeyRotation(services.llm, logger)] : []),
+      ...adapters.flatMap((adapter) => adapter.rotatableSecrets?.() ?? []),
+    ],
+    logger: logger.child({ component: "secrets" }),
+    now: () => Date.now(),
+    onReloaded: (atMs) => {
+      secretsLoadedAt = atMs;
+      metrics.secretsLoaded.set(atMs / 1000);
+    },
+  });
+  metrics.secretsLoaded.set(secretsLoadedAt / 1000);
+  const stopWatchingSecrets = secrets.watchFiles(config.SECRETS_WATCH_INTERVAL_MS);
+  // SIGHUP, the daemon convention for "read your configuration again"; without a listener it kills node.
+  process.on("SIGHUP", () => void secrets.reload("SIGHUP"));
   services.engine.onNotice((notice) => {
     for (const adapter of adapters) {
       if (adapter.name !== notice.platform) continue;
@@ -134,6 +163,7 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
   }
 
   const closeAll = async () => {
+    stopWatchingSecrets();
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     await healthServer?.close();
     await opened.close();
@@ -166,5 +196,5 @@ export async function runBot(options: RunBotOptions): Promise<RunningBot> {
     process.exit(ExitCode.startFailed);
   }
 
-  return { config, logger, metrics, readiness, shutdown };
+  return { config, logger, metrics, readiness, shutdown, secrets };
 }

@@ -4,6 +4,7 @@ import type { ConversationEngine } from "./engine/types.ts";
 import type { HealthOptions } from "./monitoring/health-server.ts";
 import type { BotMetrics } from "./monitoring/metrics.ts";
 import type { Logger } from "./observability/logger.ts";
+import type { RotatableSecret } from "./secrets/secret-reloader.ts";
 import type { DedupeStore } from "./state/dedupe.ts";
 
 /** What an adapter gets from the process: nothing platform-specific. */
@@ -33,6 +34,11 @@ export interface Adapter {
   readonly servesHttp?: boolean;
   /** Posts an operator notice (budget warnings) to the ADMIN_CHANNEL_ID channels it can reach. */
   postNotice?(notice: EngineNotice): Promise<void>;
+  /**
+   * The credentials this adapter can swap while running (on SIGHUP or a changed secret file): each
+   * checked with the platform before use. A changed credential not listed needs a restart.
+   */
+  rotatableSecrets?(): RotatableSecret[];
 }
 
 /**

@@ -42,4 +42,5 @@ export { InFlightWork } from "./reply/in-flight-work.ts";
 export { EMPTY_ANSWER, PartRenderer } from "./reply/part-renderer.ts";
 export { StreamingReply, type StreamingReplyOptions } from "./reply/streaming-reply.ts";
 export type { NativeStream, ReplySurface } from "./reply/surface.ts";
+export type { RotatableSecret } from "./secrets/secret-reloader.ts";
 export { MIN_SPLIT_LIMIT } from "./text/split-message.ts";

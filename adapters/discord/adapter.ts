@@ -1,5 +1,11 @@
-import { type Client, type ClientOptions, Events } from "discord.js";
-import { type Adapter, type AdapterServices, type EngineNotice, InFlightWork } from "../../src/index.ts";
+import { type Client, type ClientOptions, Events, REST, Routes } from "discord.js";
+import {
+  type Adapter,
+  type AdapterServices,
+  type EngineNotice,
+  InFlightWork,
+  type RotatableSecret,
+} from "../../src/index.ts";
 import { createDiscordClient } from "./client.ts";
 import type { DiscordContext } from "./context.ts";
 import { ConversationMemory } from "./conversations.ts";
@@ -59,8 +65,65 @@ export class DiscordAdapter implements Adapter {
     const { config, logger } = this.services;
     const token = config.DISCORD_TOKEN;
     if (!token) throw new DiscordStartError("DISCORD_TOKEN is not set.");
+    this.accepting = true;
+    let readyClient: Client<true>;
+    try {
+      readyClient = await this.connect(token);
+    } catch (error) {
+      this.accepting = false;
+      throw error;
+    }
+    logger.info(
+      { botUserId: readyClient.user.id, guilds: readyClient.guilds.cache.size },
+      "discord: connected",
+    );
+    await this.registerCommands(readyClient);
+  }
+
+  /**
+   * DISCORD_TOKEN swapped while running: the new token must name the same bot (GET /users/@me), then
+   * a new gateway connection is opened with it. Events go to the new connection once it is ready;
+   * the old one closes when the answers it was writing are done (a message seen on both connections
+   * meanwhile is answered once: handlers dedupe by message id).
+   */
+  rotatableSecrets(): RotatableSecret[] {
+    return [
+      {
+        name: "DISCORD_TOKEN",
+        validate: async (token) => {
+          // A one-off client: no sweeper timers left behind by each check.
+          const rest = new REST({
+            api: this.services.config.DISCORD_API_URL,
+            hashSweepInterval: 0,
+            handlerSweepInterval: 0,
+          }).setToken(token);
+          const me = (await rest.get(Routes.user())) as { id?: string };
+          if (!this.client?.user || me.id !== this.client.user.id) {
+            throw new DiscordStartError("The new DISCORD_TOKEN belongs to another bot.");
+          }
+        },
+        apply: (token) => this.reconnect(token),
+      },
+    ];
+  }
+
+  private async reconnect(token: string): Promise<void> {
+    const { logger } = this.services;
+    const old = this.client;
+    const next = await this.connect(token);
+    old?.removeAllListeners(Events.MessageCreate).removeAllListeners(Events.InteractionCreate);
+    logger.info({ botUserId: next.user.id }, "discord: reconnected with the new token");
+    void this.idle()
+      .then(() => old?.destroy())
+      .catch((error: unknown) =>
+        logger.warn({ error: describeError(error) }, "discord: closing the old connection failed"),
+      );
+  }
+
+  /** A logged-in client with every handler attached; it becomes the adapter's client once ready. */
+  private async connect(token: string): Promise<Client<true>> {
+    const { config, logger } = this.services;
     const client = createDiscordClient(config.DISCORD_API_URL, this.options.clientOptions);
-    this.client = client;
 
     // Without an 'error' listener, a failed REST call inside an event is re-thrown and kills the process.
     client.on(Events.Error, (error) =>
@@ -71,26 +134,22 @@ export class DiscordAdapter implements Adapter {
     );
     client.on(Events.Warn, (message) => logger.warn({ detail: message }, "discord: warning"));
     client.on(Events.MessageCreate, (message) => {
-      this.track(message.channelId, (ctx) => handleMessage(ctx, message));
+      this.track(client, message.channelId, (ctx) => handleMessage(ctx, message));
     });
     client.on(Events.InteractionCreate, (interaction) => {
-      this.track(interaction.channelId, (ctx) => handleInteraction(ctx, interaction));
+      this.track(client, interaction.channelId, (ctx) => handleInteraction(ctx, interaction));
     });
 
     const ready = new Promise<Client<true>>((resolve) => client.once(Events.ClientReady, resolve));
-    this.accepting = true;
     try {
       await client.login(token);
     } catch (error) {
-      this.accepting = false;
+      await client.destroy();
       throw startError(error);
     }
     const readyClient = await ready;
-    logger.info(
-      { botUserId: readyClient.user.id, guilds: readyClient.guilds.cache.size },
-      "discord: connected",
-    );
-    await this.registerCommands(readyClient);
+    this.client = readyClient;
+    return readyClient;
   }
 
   isReady(): boolean {
@@ -147,8 +206,11 @@ export class DiscordAdapter implements Adapter {
     }
   }
 
-  private track(channelId: string | null, work: (ctx: DiscordContext) => Promise<void>): void {
-    const client = this.client;
+  private track(
+    client: Client,
+    channelId: string | null,
+    work: (ctx: DiscordContext) => Promise<void>,
+  ): void {
     // Events are only emitted once logged in, so `user` is set; `isReady()` would also turn false
     // during a reconnect, while discord.js replays events queued across it.
     if (!this.accepting || !client?.user) return;

@@ -2,6 +2,7 @@ import { App, type CustomRoute, HTTPReceiver, type webApi } from "@slack/bolt";
 import type { Logger } from "../../src/index.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
 import { guardSlackRequests, MAX_SLACK_BODY_BYTES, type RejectionReason } from "./request-guard.ts";
+import { signingSecretsOf } from "./signing-secrets.ts";
 import type { BotIdentity } from "./web-client.ts";
 
 export type SlackMode = "http" | "socket";
@@ -45,9 +46,12 @@ export function createBoltApp(settings: BoltAppSettings): App {
   if (settings.mode === "socket") {
     return new App({ ...common, socketMode: true, appToken: settings.appToken });
   }
-  const signingSecret = settings.signingSecret ?? "";
+  // SLACK_SIGNING_SECRET may hold two secrets while Slack rotates them: the guard below accepts a
+  // signature by either, and Bolt, which verifies with one, then relies on the guard's check.
+  const secrets = signingSecretsOf(settings.signingSecret);
   const receiver = new HTTPReceiver({
-    signingSecret,
+    signingSecret: secrets[0] ?? "",
+    ...(secrets.length > 1 ? { signatureVerification: false } : {}),
     endpoints: EVENTS_PATH,
     port: settings.port,
     customRoutes: settings.customRoutes,
@@ -59,7 +63,7 @@ export function createBoltApp(settings: BoltAppSettings): App {
   // Unsigned, stale, future-dated and oversized requests are refused before their body is read.
   receiver.requestListener = guardSlackRequests(receiver.requestListener, {
     path: EVENTS_PATH,
-    signingSecret,
+    signingSecrets: secrets,
     onRejected: settings.onRejected ?? (() => {}),
   });
   return new App({ ...common, receiver });

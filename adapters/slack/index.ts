@@ -1,7 +1,14 @@
 import type { Server } from "node:http";
 import type { App, CustomRoute, webApi } from "@slack/bolt";
 import { webApi as slackWebApi } from "@slack/bolt";
-import type { Adapter, AdapterServices, Config, PlatformAdapter, TimerClock } from "../../src/index.ts";
+import type {
+  Adapter,
+  AdapterServices,
+  Config,
+  PlatformAdapter,
+  RotatableSecret,
+  TimerClock,
+} from "../../src/index.ts";
 import { healthRoutes, InFlightWork } from "../../src/index.ts";
 import type { SlackReplySettings } from "./answer.ts";
 import { createBoltApp, type SlackMode } from "./app.ts";
@@ -23,7 +30,7 @@ import { RejectionLog } from "./rejection-log.ts";
 import { limitServer, serverOptions } from "./request-guard.ts";
 import { AnsweredThreads, BotDirectMessages } from "./thread-memory.ts";
 import { SlackUserDirectory } from "./user-directory.ts";
-import { slackClientOptions, verifyAppToken, verifyBotToken } from "./web-client.ts";
+import { SwappableWebClient, slackClientOptions, verifyAppToken, verifyBotToken } from "./web-client.ts";
 
 export { EVENTS_PATH } from "./app.ts";
 export { SlackAdapterError, SlackAuthError, SlackConfigError, SlackStartError } from "./errors.ts";
@@ -81,6 +88,8 @@ export function createSlackAdapter(
   let httpServer: Server | undefined;
   let botUserId: string | undefined;
   let noticeMessenger: WebClientMessenger | undefined;
+  let webClient: SwappableWebClient | undefined;
+  let clientOptions: webApi.WebClientOptions | undefined;
 
   const runDetached = (name: string, task: () => Promise<void>) =>
     work.run(task, (error) => logger.error({ error: errorSummary(error) }, `${name} failed`));
@@ -95,6 +104,9 @@ export function createSlackAdapter(
       if (noticeMessenger && channels.length > 0) {
         await postNoticeToChannels(noticeMessenger, channels, notice, logger);
       }
+    },
+    rotatableSecrets(): RotatableSecret[] {
+      return [botTokenRotation()];
     },
     idle: () => work.idle(),
     get httpServer() {
@@ -129,6 +141,22 @@ export function createSlackAdapter(
     },
   };
 
+  function botTokenRotation(): RotatableSecret {
+    return {
+      name: "SLACK_BOT_TOKEN",
+      validate: async (token) => {
+        if (!webClient || !clientOptions) throw new SlackStartError("The Slack adapter is not running.");
+        const identity = await verifyBotToken(new slackWebApi.WebClient(token, clientOptions));
+        if (identity.botUserId !== botUserId) {
+          throw new SlackStartError("The new SLACK_BOT_TOKEN belongs to another bot user.");
+        }
+      },
+      apply: (token) => {
+        webClient?.useToken(token);
+      },
+    };
+  }
+
   async function startApp(): Promise<void> {
     const botToken = config.SLACK_BOT_TOKEN;
     if (!botToken || (mode === "http" && !config.SLACK_SIGNING_SECRET)) {
@@ -136,13 +164,14 @@ export function createSlackAdapter(
         "Slack needs SLACK_BOT_TOKEN and either SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode).",
       );
     }
-    const clientOptions = slackClientOptions({
+    clientOptions = slackClientOptions({
       slackApiUrl: config.SLACK_API_URL,
       logger,
       ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
       ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     });
-    const client = new slackWebApi.WebClient(botToken, clientOptions);
+    webClient = new SwappableWebClient(botToken, clientOptions);
+    const { client } = webClient;
     const identity = await verifyBotToken(client);
     if (mode === "socket" && config.SLACK_APP_TOKEN) {
       await verifyAppToken(new slackWebApi.WebClient(config.SLACK_APP_TOKEN, clientOptions));

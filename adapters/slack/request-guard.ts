@@ -35,7 +35,8 @@ export type RejectionReason = "unsigned" | "stale" | "future" | "bad_signature" 
 export interface RequestGuardOptions {
   /** The events path (POST only); other routes (health, metrics) pass untouched. */
   path: string;
-  signingSecret: string;
+  /** Any of them verifies (two during a rotation window). */
+  signingSecrets: readonly string[];
   maxBodyBytes?: number;
   maxBodiesInFlight?: number;
   /** Unix milliseconds; Date.now by default. */
@@ -90,7 +91,9 @@ export function guardSlackRequests(listener: RequestListener, options: RequestGu
         if (body === undefined) return refuse(res, 413, unsigned ? "unsigned" : "too_large");
         if (unsigned) {
           if (!isSslCheck(body)) return refuse(res, 401, "unsigned");
-        } else if (!signatureMatches(options.signingSecret, timestamp, body, signature)) {
+        } else if (
+          !options.signingSecrets.some((secret) => signatureMatches(secret, timestamp, body, signature))
+        ) {
           return refuse(res, 401, "bad_signature");
         }
         // Bolt's parser reuses a body already read (HTTPModuleFunctions.bufferIncomingMessage).

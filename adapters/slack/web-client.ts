@@ -1,4 +1,4 @@
-import type { webApi } from "@slack/bolt";
+import { webApi as slackWebApi, type webApi } from "@slack/bolt";
 import type { Logger } from "../../src/index.ts";
 import { toBoltLogger } from "./bolt-logger.ts";
 import { SlackAuthError, SlackStartError, slackErrorCode, tokenErrorCodes } from "./errors.ts";
@@ -31,6 +31,31 @@ export function slackClientOptions(settings: SlackClientSettings): webApi.WebCli
     timeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     logger: toBoltLogger(settings.logger),
   };
+}
+
+/**
+ * One WebClient for every call of the adapter whose token can change while running (SLACK_BOT_TOKEN
+ * rotated on SIGHUP). A WebClient fixes its Authorization header when built, so a new token means a
+ * new WebClient; `client` forwards every use to the newest one, and the messenger and the user
+ * directory keep holding the same object.
+ */
+export class SwappableWebClient {
+  private current: webApi.WebClient;
+  readonly client: webApi.WebClient;
+
+  constructor(
+    token: string,
+    private readonly options: webApi.WebClientOptions,
+  ) {
+    this.current = new slackWebApi.WebClient(token, options);
+    this.client = new Proxy(this.current, {
+      get: (_target, property) => Reflect.get(this.current, property, this.current),
+    });
+  }
+
+  useToken(token: string): void {
+    this.current = new slackWebApi.WebClient(token, this.options);
+  }
 }
 
 export interface BotIdentity {

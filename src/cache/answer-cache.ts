@@ -6,6 +6,8 @@ export interface CachedAnswer {
   finishReason: FinishReason;
   /** The visible answer's own size in tokens when the provider's count tells it; counted otherwise. */
   answerTokens?: number;
+  /** The fingerprint of the API key the upstream call was made with; never the key. */
+  keyFingerprint?: string;
 }
 
 /** hit: served from the cache; miss: this caller computed it; coalesced: waited for another caller's computation. */

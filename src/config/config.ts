@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fileVariableOf, type ReadText, readSecretFiles } from "./secret-files.ts";
 import { allVariables } from "./variables/index.ts";
 
 const shape = Object.fromEntries(Object.entries(allVariables).map(([name, spec]) => [name, spec.schema])) as {
@@ -27,26 +28,39 @@ export function isSecretVariable(name: string): boolean {
   return secretNames.has(name);
 }
 
+/** Every secret variable: each also accepts `<NAME>_FILE`. */
+export const secretVariableNames: readonly string[] = [...secretNames];
+
 /**
  * Validates an environment. Messages name the variable and the fix, and never echo a value:
  * a mistyped secret in the wrong variable must not end up in a terminal or a log.
  */
-export function parseConfig(environment: Record<string, string | undefined>): Config {
+export function parseConfig(given: Record<string, string | undefined>, readText?: ReadText): Config {
+  const files = readSecretFiles(given, secretNames, readText);
+  const environment = files.environment;
   const result = configSchema.safeParse(environment);
   const credentials = credentialProblems(environment);
   if (result.success) {
-    const problems = [...credentials, ...crossFieldProblems(result.data)];
+    const problems = [...files.problems, ...credentials, ...crossFieldProblems(result.data)];
     if (problems.length > 0) throw new ConfigError(problems);
     return result.data;
   }
-  const single = result.error.issues.map((issue) => {
+  // A file that could not be read leaves its variable unset: report the file, not a missing value.
+  const issues = result.error.issues.filter((issue) => !files.unreadable.includes(String(issue.path[0])));
+  const single = issues.map((issue) => {
     const name = String(issue.path[0] ?? "?");
     const spec = allVariables[name as keyof typeof allVariables];
     const missing = issue.code === "invalid_type" && !environment[name]?.trim();
     const what = missing ? "is missing" : `is invalid (${issue.message})`;
-    return `${name} ${what}. ${spec ? spec.description : ""} Set it in the environment or in .env (see .env.example).`;
+    const where = secretNames.has(name) ? `Set it or ${fileVariableOf(name)}` : "Set it";
+    return `${name} ${what}. ${spec ? spec.description : ""} ${where} in the environment or in .env (see .env.example).`;
   });
-  throw new ConfigError([...single, ...credentials, ...crossFieldProblems(partial(environment))]);
+  throw new ConfigError([
+    ...files.problems,
+    ...single,
+    ...credentials,
+    ...crossFieldProblems(partial(environment)),
+  ]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { fileVariableOf } from "./secret-files.ts";
 import type { VariableSpec } from "./variable.ts";
 import { variableGroups } from "./variables/index.ts";
 
@@ -36,7 +37,8 @@ export function configurationTable(): string {
     for (const [name, spec] of Object.entries(variables) as [string, VariableSpec][]) {
       const fallback = isRequired(spec) ? "**required**" : (defaultOf(spec) ?? "unset");
       const shown = fallback.length > 60 ? `${fallback.slice(0, 57)}…` : fallback;
-      lines.push(`| \`${name}\` | ${escapeCell(shown)} | ${escapeCell(spec.description)} |`);
+      const names = spec.secret ? `\`${name}\` or \`${fileVariableOf(name)}\`` : `\`${name}\``;
+      lines.push(`| ${names} | ${escapeCell(shown)} | ${escapeCell(spec.description)} |`);
     }
     lines.push("");
   }
@@ -48,6 +50,7 @@ export function envExample(): string {
   const lines = [
     "# Copy to .env and fill in. The real environment wins over this file.",
     "# Generated from src/config/variables by `npm run docs`; edit the variables, not this file.",
+    "# Every secret also accepts <NAME>_FILE, the path of a file holding it (trailing newline ignored).",
     "",
   ];
   for (const [group, variables] of Object.entries(variableGroups)) {
@@ -58,6 +61,10 @@ export function envExample(): string {
       if (isRequired(spec)) lines.push(`${name}=${spec.example ?? ""}`);
       else if (spec.example) lines.push(`# ${name}=${spec.example}`);
       else lines.push(`# ${name}=${fallback !== undefined && !spec.defaultText ? fallback : ""}`);
+      if (spec.secret) {
+        lines.push(`# ...or the path of a file holding it (Docker/Kubernetes secrets); not both:`);
+        lines.push(`# ${fileVariableOf(name)}=/run/secrets/${name.toLowerCase()}`);
+      }
     }
     lines.push("");
   }

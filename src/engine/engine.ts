@@ -270,6 +270,7 @@ export class Engine implements ConversationEngine {
         usage,
         fromCache,
         savedUsage: fromCache ? answer.usage : undefined,
+        keyFingerprint: fromCache ? undefined : answer.keyFingerprint,
         locale,
       });
     } catch (error) {
@@ -300,6 +301,7 @@ export class Engine implements ConversationEngine {
     let usage: TokenUsage | undefined;
     let finishReason: FinishReason = "unknown";
     let reasoned = false;
+    let keyFingerprint: string | undefined;
     let reasoningSince: number | undefined;
     let lastThinking: number | undefined;
     const thinking = () => {
@@ -338,6 +340,7 @@ export class Engine implements ConversationEngine {
           continue;
       }
       usage = chunk.usage;
+      if (chunk.keyFingerprint) keyFingerprint = chunk.keyFingerprint;
       if (chunk.reasoned) reasoned = true;
       if (chunk.interrupted) finishReason = "interrupted";
       else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
@@ -354,7 +357,13 @@ export class Engine implements ConversationEngine {
       completionTokens: this.deps.counter.count(text),
       reported: false,
     };
-    return { text, usage, finishReason, ...answerSize(usage, reasoned) };
+    return {
+      text,
+      usage,
+      finishReason,
+      ...answerSize(usage, reasoned),
+      ...(keyFingerprint ? { keyFingerprint } : {}),
+    };
   }
 }
 

@@ -28,6 +28,8 @@ export interface AnsweredTurn {
   fromCache: boolean;
   /** For a cache hit: what the original upstream call cost, i.e. what the hit saved. */
   savedUsage?: TokenUsage | undefined;
+  /** Which API key the upstream call was made with (none for a cache hit). */
+  keyFingerprint?: string | undefined;
   locale: string;
 }
 
@@ -70,7 +72,8 @@ export class TurnRecorder {
     const now = deps.now();
     const promptTokens = turn.usage?.promptTokens ?? 0;
     const completionTokens = turn.usage?.completionTokens ?? 0;
-    await deps.usage.add(keysForAnswer(turn.turn, turn.model, now), {
+    const keyFingerprint = turn.fromCache ? undefined : turn.keyFingerprint;
+    await deps.usage.add(keysForAnswer(turn.turn, turn.model, now, keyFingerprint), {
       requests: 1,
       promptTokens,
       completionTokens,
@@ -93,6 +96,7 @@ export class TurnRecorder {
         spent,
       ),
       deps.usage.rank(usageKeys.topChannelsDay(turn.turn, day), turn.turn.channelId, spent),
+      ...(keyFingerprint ? [deps.usage.rank(usageKeys.apiKeysDay(day), keyFingerprint, spent)] : []),
     ]);
     const crossed = await deps.governance?.budget.crossedThreshold(turn.turn);
     if (!crossed) return;

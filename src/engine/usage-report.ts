@@ -52,15 +52,31 @@ export async function usageReport(
     }),
   );
   if (governance?.isAdmin(turn) ?? turn.isAdmin) {
-    const [users, channels] = await Promise.all([
+    const [users, channels, apiKeys] = await Promise.all([
       usage.top(usageKeys.topUsersDay(turn, day), 5),
       usage.top(usageKeys.topChannelsDay(turn, day), 5),
+      usage.top(usageKeys.apiKeysDay(day), 5),
     ]);
     const list = (entries: RankedEntry[]) =>
       entries.length === 0
         ? translate(locale, "usage.none")
         : entries.map((entry) => `${entry.member}: ${entry.score}`).join(", ");
     lines.push(translate(locale, "usage.top", { users: list(users), channels: list(channels) }));
+    const perKey = await Promise.all(
+      apiKeys.map(async ({ member }) => {
+        const totals = await usage.get(usageKeys.apiKeyDay(member, day));
+        return translate(locale, "usage.api_key", {
+          fingerprint: member,
+          requests: totals.requests,
+          tokens: tokensOf(totals),
+        });
+      }),
+    );
+    lines.push(
+      translate(locale, "usage.api_keys", {
+        keys: perKey.length === 0 ? translate(locale, "usage.none") : perKey.join(", "),
+      }),
+    );
   }
   return lines.join("\n");
 }

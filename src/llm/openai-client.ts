@@ -1,5 +1,6 @@
 import OpenAI, { AzureOpenAI } from "openai";
 import type { Logger } from "../observability/logger.ts";
+import { keyFingerprint } from "../secrets/fingerprint.ts";
 import { CapabilityMemory } from "./capability-memory.ts";
 import { classifyError } from "./classify-error.ts";
 import type { Clock } from "./clock.ts";
@@ -37,6 +38,23 @@ export interface OpenAiChatClientOptions {
   capabilities?: CapabilityMemory;
 }
 
+/** The key requests are sent with, and its fingerprint for logs and usage records. */
+interface Credentials {
+  sdk: OpenAI;
+  keyFingerprint: string;
+}
+
+/** What a key check could tell: the endpoint accepted the key, or it cannot list models at all. */
+export type KeyCheck = "accepted" | "unverifiable";
+
+/** The endpoint refused a key (401 or 403 on the models list). */
+export class KeyRefusedError extends Error {
+  constructor(readonly status: number) {
+    super(`the endpoint refused the key (HTTP ${status})`);
+    this.name = "KeyRefusedError";
+  }
+}
+
 export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_error" | "fatal_error";
 
 /**
@@ -44,34 +62,70 @@ export type AttemptOutcome = "ok" | "interrupted" | "rate_limited" | "retryable_
  * rate limits are handled once, consistently, and visibly in the logs and metrics.
  */
 export class OpenAiChatClient implements LlmClient {
-  private readonly sdk: OpenAI;
+  private credentials: Credentials;
   private readonly capabilities: CapabilityMemory;
   private readonly endpoint: string;
 
   constructor(private readonly options: OpenAiChatClientOptions) {
     this.capabilities = options.capabilities ?? new CapabilityMemory();
     this.endpoint = options.baseURL ?? "default";
+    if (options.azure && !options.baseURL) {
+      throw new Error("OPENAI_PROVIDER=azure needs OPENAI_BASE_URL, the resource endpoint");
+    }
+    this.credentials = {
+      sdk: options.sdk ?? this.sdkFor(options.apiKey),
+      keyFingerprint: keyFingerprint(options.apiKey),
+    };
+  }
+
+  /** The fingerprint of the key new requests are sent with. */
+  get keyFingerprint(): string {
+    return this.credentials.keyFingerprint;
+  }
+
+  /**
+   * Sends new attempts with `apiKey`. An attempt already under way keeps the key it was sent with, so
+   * an answer in flight finishes as it started.
+   */
+  useApiKey(apiKey: string): void {
+    this.credentials = { sdk: this.sdkFor(apiKey), keyFingerprint: keyFingerprint(apiKey) };
+  }
+
+  /**
+   * Asks the endpoint to list its models with `apiKey`, the cheapest authenticated call there is.
+   * Throws `KeyRefusedError` on 401/403; an endpoint without a models list (404 and the like) cannot
+   * tell, and a key it cannot check is not refused for that.
+   */
+  async checkApiKey(apiKey: string): Promise<KeyCheck> {
+    try {
+      await this.sdkFor(apiKey).models.list();
+      return "accepted";
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      if (status === 401 || status === 403) throw new KeyRefusedError(status);
+      if (typeof status === "number") return "unverifiable";
+      throw error;
+    }
+  }
+
+  private sdkFor(apiKey: string): OpenAI {
+    const { options } = this;
     const common = {
-      apiKey: options.apiKey,
+      apiKey,
       maxRetries: 0,
       timeout: options.timeoutMs,
       fetch: createObservedFetch(),
       // The SDK logs unparsable stream chunks, which are model text: debug level only, never stderr.
       logger: sdkLogger(options.logger),
     };
-    if (options.azure && !options.baseURL) {
-      throw new Error("OPENAI_PROVIDER=azure needs OPENAI_BASE_URL, the resource endpoint");
-    }
-    this.sdk =
-      options.sdk ??
-      (options.azure
-        ? // The key goes in the api-key header; the model names the deployment in the URL.
-          new AzureOpenAI({ ...common, endpoint: options.baseURL, apiVersion: options.azure.apiVersion })
-        : new OpenAI({ ...common, baseURL: options.baseURL ?? null }));
+    return options.azure
+      ? // The key goes in the api-key header; the model names the deployment in the URL.
+        new AzureOpenAI({ ...common, endpoint: options.baseURL, apiVersion: options.azure.apiVersion })
+      : new OpenAI({ ...common, baseURL: options.baseURL ?? null });
   }
 
   async *stream(request: ChatRequest, options: StreamOptions = {}): AsyncGenerator<LlmChunk> {
-    const { clock, policy, limiter, logger } = this.options;
+    const { clock, policy, limiter } = this.options;
     const deadline = clock.now() + policy.deadlineMs;
     const estimate = (request.promptTokens ?? 0) + request.maxTokens;
     for (let attempt = 1; ; attempt++) {
@@ -90,10 +144,24 @@ export class OpenAiChatClient implements LlmClient {
       }
       let delivered = false;
       let usage: TokenUsage | undefined;
+      // Read once per attempt: a key swapped in meanwhile is for the next attempt, not this one.
+      const credentials = this.credentials;
+      const logger = this.options.logger.child({ keyFingerprint: credentials.keyFingerprint });
       try {
-        for await (const chunk of this.attempt(request, permit, options.signal)) {
+        for await (const chunk of this.attempt(request, permit, credentials, options.signal)) {
           if (chunk.type === "delta") delivered = true;
-          else if (chunk.type === "done") usage = chunk.usage;
+          else if (chunk.type === "done") {
+            usage = chunk.usage;
+            logger.info(
+              {
+                model: request.model,
+                attempt,
+                promptTokens: usage?.promptTokens,
+                completionTokens: usage?.completionTokens,
+              },
+              "llm call finished",
+            );
+          }
           yield chunk;
         }
         this.options.onAttempt?.("ok", attempt);
@@ -103,7 +171,13 @@ export class OpenAiChatClient implements LlmClient {
           // Aborted by the caller: never a finished answer, and never retried.
           this.options.onAttempt?.("interrupted", attempt);
           if (delivered) {
-            yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
+            yield {
+              type: "done",
+              usage: undefined,
+              finishReason: undefined,
+              interrupted: true,
+              keyFingerprint: credentials.keyFingerprint,
+            };
             return;
           }
           throw raw instanceof StreamAbortedError
@@ -128,7 +202,13 @@ export class OpenAiChatClient implements LlmClient {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
           logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
           this.options.onAttempt?.("interrupted", attempt);
-          yield { type: "done", usage: undefined, finishReason: undefined, interrupted: true };
+          yield {
+            type: "done",
+            usage: undefined,
+            finishReason: undefined,
+            interrupted: true,
+            keyFingerprint: credentials.keyFingerprint,
+          };
           return;
         }
         const delay = policy.delayAfter(error, attempt);
@@ -169,6 +249,7 @@ export class OpenAiChatClient implements LlmClient {
   private async *attempt(
     request: ChatRequest,
     permit: RateLimitPermit,
+    credentials: Credentials,
     signal: AbortSignal | undefined,
   ): AsyncGenerator<LlmChunk> {
     const { clock, limiter, timeoutMs } = this.options;
@@ -179,7 +260,7 @@ export class OpenAiChatClient implements LlmClient {
     let completed = false;
     const cleanups: (() => void)[] = [];
     try {
-      const { data: stream, response } = await this.sdk.chat.completions
+      const { data: stream, response } = await credentials.sdk.chat.completions
         .create(
           {
             model: request.model,
@@ -227,6 +308,7 @@ export class OpenAiChatClient implements LlmClient {
         finishReason: normalizer.finishReason,
         interrupted: false,
         reasoned: normalizer.reasoned,
+        keyFingerprint: credentials.keyFingerprint,
       };
     } finally {
       signal?.removeEventListener("abort", forwardAbort);

@@ -51,6 +51,8 @@ export type LlmChunk =
       interrupted: boolean;
       /** True when any reasoning passed in the stream (so `completionTokens` is not the answer's size). */
       reasoned?: boolean;
+      /** Which key served the attempt (see keyFingerprint), for usage per key. */
+      keyFingerprint?: string;
     };
 
 export interface StreamOptions {

@@ -10,6 +10,8 @@ export interface HealthOptions {
   readiness: () => ReadinessReport | Promise<ReadinessReport>;
   /** Serves GET /metrics when given (a BotMetrics, or anything that renders Prometheus text). */
   metrics?: { render(): Promise<{ contentType: string; body: string }> };
+  /** Facts shown beside the checks in /readyz that do not decide readiness (e.g. when secrets were loaded). */
+  details?: () => Record<string, unknown>;
 }
 
 export type HealthHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
@@ -61,7 +63,9 @@ export function createHealthHandler(options: HealthOptions): HealthHandler {
         return true;
       case "/readyz": {
         const { ready, checks } = await checkReadiness(options);
-        send(response, ready ? 200 : 503, "application/json", JSON.stringify({ ready, checks }), head);
+        const details = options.details?.();
+        const body = JSON.stringify(details ? { ready, checks, details } : { ready, checks });
+        send(response, ready ? 200 : 503, "application/json", body, head);
         return true;
       }
       case "/metrics": {

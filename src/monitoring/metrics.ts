@@ -40,6 +40,8 @@ export class BotMetrics {
   readonly tokens: Counter<"direction">;
   /** Requests to /slack/events refused before their body was read or verified, by reason. */
   readonly slackRejected: Counter<"reason">;
+  /** Unix seconds of the last time the secrets were loaded without a refusal: at start, then on reloads. */
+  readonly secretsLoaded: Gauge;
   private sources: MetricsSources = {};
 
   constructor(options: MetricsOptions = {}) {
@@ -96,6 +98,11 @@ export class BotMetrics {
       name: "bot_slack_rejected_requests_total",
       help: "Requests to /slack/events refused before Bolt saw them (unsigned, stale, future, bad_signature, too_large, busy).",
       labelNames: ["reason"] as const,
+      registers,
+    });
+    this.secretsLoaded = new Gauge({
+      name: "bot_secrets_last_reload_timestamp_seconds",
+      help: "When the secrets in use were last loaded without a refusal: at start, then on each SIGHUP or secret file change.",
       registers,
     });
     this.registerScrapedMetrics();

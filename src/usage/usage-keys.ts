@@ -32,13 +32,23 @@ export const usageKeys = {
   workspaceMonth: (turn: WorkspaceRef, month: string) => `ws:${workspaceKey(turn)}:month:${month}`,
   topUsersDay: (turn: WorkspaceRef, day: string) => `board:users:${workspaceKey(turn)}:${day}`,
   topChannelsDay: (turn: WorkspaceRef, day: string) => `board:channels:${workspaceKey(turn)}:${day}`,
+  /** Upstream usage of one API key (by fingerprint) in a day, over every workspace. */
+  apiKeyDay: (fingerprint: string, day: string) => `apikey:${fingerprint}:day:${day}`,
+  /** Tokens per API key fingerprint in a day: which keys served requests, for leak investigations. */
+  apiKeysDay: (day: string) => `board:apikeys:${day}`,
 };
 
-/** Every counter one answer increments. */
-export function keysForAnswer(turn: InboundTurn, model: string, timestampMs: number): string[] {
+/** Every counter one answer increments; `keyFingerprint` when an upstream call served it. */
+export function keysForAnswer(
+  turn: InboundTurn,
+  model: string,
+  timestampMs: number,
+  keyFingerprint?: string,
+): string[] {
   const day = dayOf(timestampMs);
   const month = monthOf(timestampMs);
   return [
+    ...(keyFingerprint ? [usageKeys.apiKeyDay(keyFingerprint, day)] : []),
     usageKeys.userMonth(turn, month),
     usageKeys.workspaceMonth(turn, month),
     usageKeys.conversation(turn),

@@ -14,6 +14,7 @@ const SRC_LAYERS = [
   "i18n",
   "config",
   "observability",
+  "secrets",
   "llm",
   "conversation",
   "usage",

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineNotice } from "../../src/engine/engine.ts";
 import { translate } from "../../src/i18n/translate.ts";
+import { keyFingerprint } from "../../src/secrets/fingerprint.ts";
 import { mention } from "../fakes/discord/actors.ts";
 import { Permission, snowflake } from "../fakes/discord/payloads.ts";
+import { TEST_OPENAI_KEY } from "../support/services.ts";
 import { expectNoPings } from "./expectations.ts";
 import { type DiscordHarness, startDiscordHarness } from "./harness.ts";
 import { runCommand, sendAndSettle } from "./settle.ts";
@@ -71,6 +73,12 @@ describe("/usage", () => {
       `${expected}\n${translate("en", "usage.top", {
         users: `Alice (Support) (${alice.id}): ${tokens}`,
         channels: `${channelId}: ${tokens}`,
+      })}\n${translate("en", "usage.api_keys", {
+        keys: translate("en", "usage.api_key", {
+          fingerprint: keyFingerprint(TEST_OPENAI_KEY),
+          requests: 2,
+          tokens,
+        }),
       })}`,
     );
   });

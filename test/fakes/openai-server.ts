@@ -50,6 +50,10 @@ export interface FakeOpenAI {
   readonly url: string;
   readonly requests: RequestInfo[];
   setResponder(responder: Responder): void;
+  /** Authorization headers of the GET /models requests (the bot's cheap key check). */
+  readonly modelListings: string[];
+  /** From now on, requests with this key are answered 401 invalid_api_key, as for a revoked key. */
+  refuseKey(key: string): void;
   /** Forget recorded requests and go back to the default echo responder. */
   reset(): void;
   close(): Promise<void>;
@@ -86,11 +90,35 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
   let responder = initial;
   const requests: RequestInfo[] = [];
   let counter = 0;
+  const modelListings: string[] = [];
+  const refusedKeys = new Set<string>();
 
   const server = createLocalServer(handle);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const raw = await readBody(req);
+    const bearer = String(req.headers.authorization ?? "").replace(/^Bearer /, "");
+    if (refusedKeys.has(bearer)) {
+      // OpenAI's answer to a revoked key: 401 with code invalid_api_key (its message quotes part of
+      // the key; this fake does not, so that a leak scan of logs stays meaningful).
+      sendJson(res, 401, {
+        error: {
+          message: "Incorrect API key provided.",
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      });
+      return;
+    }
+    if (req.method === "GET" && req.url?.endsWith("/models")) {
+      modelListings.push(String(req.headers.authorization ?? ""));
+      sendJson(res, 200, {
+        object: "list",
+        data: [{ id: "test-model", object: "model", created: 1_700_000_000, owned_by: "fake" }],
+      });
+      return;
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       sendJson(res, 404, { error: { message: "not found", type: "invalid_request_error" } });
       return;
@@ -181,6 +209,10 @@ export async function startFakeOpenAI(initial: Responder = echoResponder): Promi
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    modelListings,
+    refuseKey(key) {
+      refusedKeys.add(key);
+    },
     setResponder(next) {
       responder = next;
     },

@@ -21,6 +21,9 @@ beforeAll(() => {
   e2e.slack.setUser("U1", { displayName: "Ada" });
 });
 
+/** /readyz tells when the secrets in use were loaded; readiness does not depend on it. */
+const secretsLoaded = { secretsLoadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
+
 async function readiness(bot: RunningBot): Promise<{ status: number; body: unknown; redisUp?: number }> {
   const ready = await fetch(`${bot.base}/readyz`);
   const metrics = await (await fetch(`${bot.base}/metrics`)).text();
@@ -38,7 +41,7 @@ describe("Redis stopped mid-run, then restarted", () => {
       await answerLands(slack, root, "Echo: first, with Redis");
       expect(await readiness(bot)).toEqual({
         status: 200,
-        body: { ready: true, checks: { slack: true, redis: true } },
+        body: { ready: true, checks: { slack: true, redis: true }, details: secretsLoaded },
         redisUp: 1,
       });
 
@@ -46,7 +49,7 @@ describe("Redis stopped mid-run, then restarted", () => {
       await bot.waitForLog((entry) => String(entry.msg).startsWith("Redis unreachable"));
       expect(await readiness(bot)).toEqual({
         status: 503,
-        body: { ready: false, checks: { slack: true, redis: false } },
+        body: { ready: false, checks: { slack: true, redis: false }, details: secretsLoaded },
         redisUp: 0,
       });
       // The thread goes on from this process's copy of its history; a new thread is answered too.

@@ -125,6 +125,18 @@ describe("npm run start:sharded with DISCORD_SHARDS=auto", () => {
       const shardPids = [...pidsOf(manager.logs).values()];
       expect(shardPids).toHaveLength(2);
       expect(shardPids).not.toContain(shard1);
+
+      // SIGHUP to the manager reaches every shard, each reloads its secrets, and nothing stops.
+      const beforeHup = manager.logs.length;
+      manager.child.kill("SIGHUP");
+      const reloadedBy = new Set<unknown>();
+      await manager.waitForLog((entry) => {
+        if (manager.logs.indexOf(entry) >= beforeHup && entry.msg === "secrets reloaded")
+          reloadedBy.add(entry.shard);
+        return reloadedBy.size === 2;
+      });
+      expect([...reloadedBy].sort()).toEqual([0, 1]);
+      expect(shardPids.filter(isAlive)).toHaveLength(2);
       expect(await manager.stop("SIGTERM")).toBe(0);
       const stopped = manager.logs.filter(logged("stopped")).map((entry) => entry.shard ?? "manager");
       expect(stopped.sort()).toEqual([0, 1, "manager"]);

@@ -35,7 +35,11 @@ async function expectHealthy(bot: RunningBot, checks: Record<string, boolean>): 
   const alive = await fetch(`${bot.base}/healthz`);
   expect(alive.status).toBe(200);
   const ready = await fetch(`${bot.base}/readyz`);
-  expect(await ready.json()).toEqual({ ready: true, checks });
+  expect(await ready.json()).toEqual({
+    ready: true,
+    checks,
+    details: { secretsLoadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+  });
   expect(ready.status).toBe(200);
   const metrics = await fetch(`${bot.base}/metrics`);
   expect(metrics.status).toBe(200);

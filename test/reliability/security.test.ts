@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markdownToMrkdwn } from "../../adapters/slack/mrkdwn.ts";
 import type { InboundTurn } from "../../src/conversation/turn.ts";
 import { translate } from "../../src/i18n/translate.ts";
+import { apiKeyRotation } from "../../src/llm/api-key-rotation.ts";
+import { OpenAiChatClient } from "../../src/llm/openai-client.ts";
+import { keyFingerprint } from "../../src/secrets/fingerprint.ts";
+import { SecretReloader } from "../../src/secrets/secret-reloader.ts";
+import { dayOf, usageKeys } from "../../src/usage/usage-keys.ts";
 import { sendInteraction } from "../fakes/discord/actors.ts";
 import { Permission, snowflake } from "../fakes/discord/payloads.ts";
 import type { RequestInfo } from "../fakes/openai-server.ts";
@@ -213,6 +221,61 @@ describe("canary secrets", () => {
     ];
     expect(leaks).toEqual([]);
     expect(core.logs.lines.length).toBeGreaterThan(50);
+
+    // Every log line about an upstream call names the key by its fingerprint, and so does the usage.
+    const fingerprint = keyFingerprint(CANARY.openaiKey);
+    const upstream = core.logs.entries().filter((entry) => String(entry.msg).startsWith("llm "));
+    expect(upstream.map((entry) => entry.msg)).toEqual(
+      expect.arrayContaining(["llm call finished", "llm attempt failed"]),
+    );
+    expect(upstream.filter((entry) => entry.keyFingerprint !== fingerprint)).toEqual([]);
+    const perKey = await core.services.stores.usage.top(usageKeys.apiKeysDay(dayOf(Date.now())), 5);
+    expect(perKey.map((entry) => entry.member)).toEqual([fingerprint]);
     expect(bot.guard.problems).toEqual([]);
+  });
+
+  it("a key swapped in from a file, and a key refused on reload, leak nowhere and are traced by fingerprint", async () => {
+    const { core, slack, proxies } = bot;
+    if (!proxies) throw new Error("the bot is not proxied");
+    const llm = core.services.llm;
+    if (!(llm instanceof OpenAiChatClient)) throw new Error("expected the real client");
+    const dir = mkdtempSync(join(tmpdir(), "canary-rotation-"));
+    try {
+      const keyFile = join(dir, "openai_api_key");
+      const reloader = new SecretReloader({
+        environment: { OPENAI_API_KEY_FILE: keyFile },
+        inUse: { OPENAI_API_KEY: CANARY.openaiKey },
+        rotatable: [apiKeyRotation(llm, core.logger)],
+        logger: core.logger,
+        now: () => Date.now(),
+      });
+      core.fakeOpenAI.setResponder(() => ({ kind: "text", text: "fine" }));
+      writeFileSync(keyFile, `${CANARY.openaiKeyRotated}\n`);
+      expect((await reloader.reload("SIGHUP")).swapped).toEqual(["OPENAI_API_KEY"]);
+      await slackAnswer(slack, await askSlack(slack, "after the rotation", { channel: "C41" }));
+      core.fakeOpenAI.refuseKey(CANARY.openaiKeyRefused);
+      writeFileSync(keyFile, `${CANARY.openaiKeyRefused}\n`);
+      expect((await reloader.reload("SIGHUP")).refused).toEqual(["OPENAI_API_KEY"]);
+      await slackAnswer(slack, await askSlack(slack, "after the refusal", { channel: "C41" }));
+
+      const lastTwo = proxies.openai.requests.filter((request) => request.method === "POST").slice(-2);
+      expect(lastTwo.map((request) => request.headers.authorization)).toEqual([
+        `Bearer ${CANARY.openaiKeyRotated}`,
+        `Bearer ${CANARY.openaiKeyRotated}`,
+      ]);
+      const entries = core.logs.entries();
+      expect(
+        entries.filter((entry) => entry.refusedFingerprint).map((entry) => entry.refusedFingerprint),
+      ).toEqual([keyFingerprint(CANARY.openaiKeyRefused)]);
+      expect(entries.filter((entry) => entry.msg === "llm call finished").at(-1)?.keyFingerprint).toBe(
+        keyFingerprint(CANARY.openaiKeyRotated),
+      );
+      expect([
+        ...bot.leaks(),
+        ...canaryLeaks("to the model", sentWithoutOwnCredentials(proxies.openai)),
+      ]).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -165,6 +165,13 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   }
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+  // Reload secrets: the shards hold them; the manager passes the signal on (without a listener, SIGHUP
+  // would end the manager and with it every shard).
+  process.on("SIGHUP", () => {
+    const shards = [...manager.shards.values()].filter((shard) => shard.process?.exitCode === null);
+    for (const shard of shards) shard.process?.kill("SIGHUP");
+    logger.info({ shards: shards.map((shard) => shard.id) }, "SIGHUP passed on to the shards");
+  });
 
   try {
     health = await startHealthServer({

@@ -19,6 +19,10 @@ export const opsVariables = {
       example: "redis://localhost:6379",
     },
   ),
+  SECRETS_WATCH_INTERVAL_MS: variable(env.int(0, 3_600_000).default(10_000), {
+    description:
+      "How often the files named by <NAME>_FILE variables are checked for a change (Kubernetes updates mounted secrets in place); a change reloads the secrets like SIGHUP. 0 = only on SIGHUP.",
+  }),
   SHUTDOWN_TIMEOUT_MS: variable(env.int(0, 600_000).default(10_000), {
     description:
       "On SIGTERM/SIGINT, how long answers in flight may take to finish before the process exits anyway; keep it below the orchestrator's kill timeout.",

@@ -7,7 +7,8 @@ export const slackVariables = {
     example: "xoxb-your-bot-token",
   }),
   SLACK_SIGNING_SECRET: variable(env.string().optional(), {
-    description: "Signing secret that verifies requests to /slack/events (HTTP mode).",
+    description:
+      "Signing secret that verifies requests to /slack/events (HTTP mode). During a rotation, the old and the new secret comma-separated: either verifies.",
     secret: true,
     example: "your-signing-secret",
   }),

@@ -38,6 +38,8 @@ export const en = {
   "usage.unlimited": "no limit",
   "usage.top": "Top users today: {users}\nTop channels today: {channels}",
   "usage.none": "none yet",
+  "usage.api_keys": "API keys today (by fingerprint): {keys}",
+  "usage.api_key": "{fingerprint}: {requests} requests, {tokens} tokens",
   "help.text":
     "I answer questions with the model {model}.\n• Mention me, reply to my answers, or write in a thread where I answered; in a DM just write.\n• {commands}\nEach thread keeps its own conversation; use reset to start over.",
   "help.commands": "Commands: {ask} <question>, {reset} (forget this conversation), {usage}, {help}.",

@@ -35,6 +35,8 @@ export const zhCN: Record<MessageKey, string> = {
   "usage.unlimited": "不限",
   "usage.top": "今日用量最多的用户：{users}\n今日用量最多的频道：{channels}",
   "usage.none": "暂无",
+  "usage.api_keys": "今日各 API 密钥用量（按指纹）：{keys}",
+  "usage.api_key": "{fingerprint}：{requests} 次请求，{tokens} 个 token",
   "help.text":
     "我使用模型 {model} 回答问题。\n• 提及我、回复我的回答，或在我回答过的话题中发言；私信直接发送即可。\n• {commands}\n每个话题有独立的对话，使用 reset 重新开始。",
   "help.commands": "命令：{ask} <问题>、{reset}（清空本对话）、{usage}、{help}。",

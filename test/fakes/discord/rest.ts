@@ -63,6 +63,7 @@ const routes: Route[] = [
   ],
   ["*", /^\/channels\/(\d+)\/messages\/(\d+)$/, channelMessage],
   ["POST", /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/, startThread],
+  ["GET", /^\/users\/@me$/, (state) => ({ status: 200, body: state.bot })],
   ["POST", /^\/interactions\/(\d+)\/([^/]+)\/callback$/, interactionCallback],
   [
     "*",

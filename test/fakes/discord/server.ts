@@ -45,7 +45,8 @@ const API_PREFIX = "/api/v10";
 export class FakeDiscord {
   readonly state = new FakeDiscordState();
   readonly calls: RestCall[] = [];
-  readonly token = FAKE_DISCORD_TOKEN;
+  /** The bot token REST accepts; `resetToken` changes it, as Reset Token in the Developer Portal does. */
+  token: string = FAKE_DISCORD_TOKEN;
   private readonly failures: FailureRule[] = [];
   private readonly changes = new EventEmitter();
   private readonly http: LocalServer;
@@ -132,6 +133,11 @@ export class FakeDiscord {
   async close(): Promise<void> {
     await this.gateway.close();
     await this.http.close();
+  }
+
+  /** From now on only `token` is accepted (the old one is invalid at once, as on Discord). */
+  resetToken(token: string): void {
+    this.token = token;
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

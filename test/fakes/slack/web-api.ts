@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalServer, readBody, sendJson } from "../http.ts";
@@ -8,6 +9,8 @@ export interface SlackApiCall {
   method: string;
   params: Record<string, string>;
   authorization: "bot" | "app" | "other" | "none";
+  /** The first 8 hex digits of the token's SHA-256, to tell two tokens apart; undefined without one. */
+  tokenHash: string | undefined;
 }
 
 /** A message the bot posted (and has not deleted), with every text it was updated to, in order. */
@@ -60,6 +63,8 @@ export interface FakeSlack {
   messagesIn(channel: string, threadTs?: string): FakeMessage[];
   /** The next `times` calls of `method` fail as scripted; later calls succeed again. */
   failNext(method: string, failure: ScriptedFailure, times?: number): void;
+  /** From now on, calls with this token are answered `invalid_auth`, as Slack does for a revoked token. */
+  revokeToken(token: string): void;
   setUser(id: string, user: FakeUser): void;
   responseUrl(id: string): string;
   /** Resolves once `condition` holds, re-checked whenever the fake records something. */
@@ -74,6 +79,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const messages: FakeMessage[] = [];
   const responses: { id: string; body: Record<string, unknown> }[] = [];
   const failures = new Map<string, ScriptedFailure[]>();
+  const revoked = new Set<string>();
   const users = new Map<string, FakeUser>();
   let nextTs = 1;
   const changed = () => changes.emit("change");
@@ -97,8 +103,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     }
     if (!path.startsWith("/api/")) return sendJson(res, 404, { ok: false, error: "unknown_path" });
     const method = path.slice("/api/".length);
-    const call: SlackApiCall = { method, params: parseParams(req, raw), authorization: authKind(req) };
+    const bearer = req.headers.authorization?.replace(/^Bearer /, "");
+    const call: SlackApiCall = {
+      method,
+      params: parseParams(req, raw),
+      authorization: authKind(req),
+      tokenHash: bearer ? tokenHash(bearer) : undefined,
+    };
     calls.push(call);
+    if (bearer && revoked.has(bearer)) {
+      changed();
+      sendJson(res, 200, { ok: false, error: "invalid_auth" });
+      return;
+    }
     const failure = failures.get(method)?.shift();
     if (failure) {
       changed();
@@ -218,6 +235,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     callsTo: (method) => calls.filter((call) => call.method === method),
     messagesIn: (channel, threadTs) =>
       messages.filter((m) => m.channel === channel && (threadTs === undefined || m.threadTs === threadTs)),
+    revokeToken(token) {
+      revoked.add(token);
+    },
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];
       for (let i = 0; i < times; i++) queue.push(failure);
@@ -253,6 +273,10 @@ export function waitUntil(
     }, timeoutMs);
     changes.on("change", check);
   });
+}
+
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 8);
 }
 
 function authKind(req: IncomingMessage): SlackApiCall["authorization"] {

@@ -197,6 +197,20 @@ export const inputAndSecurityCases: ReliabilityCase[] = [
     ],
   },
   {
+    area: "Security",
+    case: "keys rotated and refused while running",
+    behaviour:
+      "An OpenAI key swapped in from its secret file, and one the endpoint refuses on reload, appear in no log " +
+      "line and in nothing sent but the Authorization header; log lines about upstream calls and the usage per " +
+      "key carry an 8-hex SHA-256 fingerprint instead, so the refused key is traceable without being shown.",
+    tests: [
+      {
+        file: FILES.security,
+        test: "a key swapped in from a file, and a key refused on reload, leak nowhere and are traced by fingerprint",
+      },
+    ],
+  },
+  {
     area: "Load",
     case: "1,000 conversations x 10 turns",
     behaviour:

@@ -8,6 +8,9 @@ export const CANARY_MARKER = "CANARY";
 
 export const CANARY = {
   openaiKey: "sk-CANARY-reliability-openai-5b1e",
+  /** Swapped in from a secret file while the bot runs, and one the endpoint refuses on reload. */
+  openaiKeyRotated: "sk-CANARY-reliability-rotated-5b1e",
+  openaiKeyRefused: "sk-CANARY-reliability-refused-5b1e",
   slackBotToken: "xoxb-CANARY-reliability-bot-5b1e",
   slackAppToken: "xapp-CANARY-reliability-app-5b1e",
   slackSigningSecret: "CANARY-reliability-signing-5b1e",
