@@ -1,8 +1,8 @@
 import { type ChatInputCommandInteraction, type Interaction, MessageFlags } from "discord.js";
-import { type ConversationAddress, deliverAnswer, type InboundTurn, showText } from "../../src/index.ts";
+import { type ConversationAddress, type InboundTurn, showText } from "../../src/index.ts";
 import { ASK_OPTIONS, COMMAND_NAMES, HELP_COMMAND_NAMES, isCommandName } from "./commands.ts";
 import { parseConfigRequest } from "./config-command.ts";
-import type { DiscordContext } from "./context.ts";
+import { answerOnDiscord, type DiscordContext } from "./context.ts";
 import { CHANNEL_THREAD, channelAddress, dmAddress, privateAddress, threadAddress } from "./conversations.ts";
 import { displayName } from "./display-name.ts";
 import { botIdentity, namesFrom, renderMentions } from "./mentions.ts";
@@ -67,16 +67,9 @@ export async function handleInteraction(ctx: DiscordContext, interaction: Intera
       );
       logger.debug({ interactionId: interaction.id, text }, "discord: question text");
       const address = isPrivateAsk && !isDirectMessage ? privateAddress(shared, interaction.user.id) : shared;
-      const delivery = await deliverAnswer(engine, turnAt(address, text), surface, {
-        editIntervalMs: ctx.editIntervalMs,
-        pendingDelayMs: 0,
-        maxMessages: ctx.services.config.ANSWER_MAX_MESSAGES,
-        stopping: ctx.stopping,
-        logger,
-      });
-      if (delivery.outcome === "not-posted") throw delivery.error;
+      const ids = await answerOnDiscord(ctx, turnAt(address, text), surface);
       // Nobody can reply to an ephemeral message; public answers continue the channel's conversation.
-      if (!ephemeral) for (const id of delivery.messageIds) ctx.memory.remember(id, address.threadId);
+      if (!ephemeral) for (const id of ids) ctx.memory.remember(id, address.threadId);
       return;
     }
     case COMMAND_NAMES.reset: {

@@ -7,12 +7,11 @@ import {
 } from "discord.js";
 import {
   type ConversationAddress,
-  deliverAnswer,
   type InboundTurn,
   type TurnAttachment,
   translate,
 } from "../../src/index.ts";
-import type { DiscordContext } from "./context.ts";
+import { answerOnDiscord, type DiscordContext } from "./context.ts";
 import { channelAddress, dmAddress, replyChainThread, threadAddress } from "./conversations.ts";
 import { displayName } from "./display-name.ts";
 import { describeError } from "./errors.ts";
@@ -135,7 +134,7 @@ function attachmentsOf(message: Message): TurnAttachment[] {
 export async function handleMessage(ctx: DiscordContext, message: Message): Promise<void> {
   const trigger = triggerOf(ctx, message);
   if (!trigger) return;
-  const { logger, dedupe, engine } = ctx.services;
+  const { logger, dedupe } = ctx.services;
   const permissions = permissionsIn(ctx, message);
   const sendFlag = message.channel.isThread()
     ? PermissionFlagsBits.SendMessagesInThreads
@@ -181,13 +180,5 @@ export async function handleMessage(ctx: DiscordContext, message: Message): Prom
 
   const rememberAs = plan.rememberAs;
   const onPost = rememberAs ? (id: string) => ctx.memory.remember(id, rememberAs) : undefined;
-  const delivery = await deliverAnswer(engine, turn, new ChannelSurface(plan.channel, plan.mode, onPost), {
-    editIntervalMs: ctx.editIntervalMs,
-    pendingDelayMs: 0,
-    maxMessages: ctx.services.config.ANSWER_MAX_MESSAGES,
-    stopping: ctx.stopping,
-    logger,
-  });
-  // Discord refused the answer: the adapter logs it with the channel, as any failed handler.
-  if (delivery.outcome === "not-posted") throw delivery.error;
+  await answerOnDiscord(ctx, turn, new ChannelSurface(plan.channel, plan.mode, onPost));
 }

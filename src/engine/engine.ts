@@ -9,20 +9,18 @@ import { conversationKey, type InboundTurn, workspaceKey } from "../conversation
 import type { Governance } from "../governance/governance.ts";
 import { resolveLocale, translate } from "../i18n/translate.ts";
 import { LlmError, StreamAbortedError } from "../llm/errors.ts";
-import type { ChatRequest, LlmClient, TokenUsage } from "../llm/types.ts";
+import type { ChatRequest, LlmClient } from "../llm/types.ts";
 import type { Logger } from "../observability/logger.ts";
 import { SecretStreamScrubber, scrubSecrets, uniqueLongestFirst } from "../observability/secret-scrubber.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
-import { AnswerSizeCap, answerCharCap } from "./answer-size-cap.ts";
+import { readAnswer, type StreamItem } from "./answer-reader.ts";
 import { AsyncQueue } from "./async-queue.ts";
 import { runCommand } from "./commands.ts";
 import type {
   EngineCommand,
   EngineEvent,
-  EngineProgress,
   EngineResult,
   FailureAudience,
-  FinishReason,
   UserFacingErrorCode,
 } from "./events.ts";
 import { KeyedSerialQueue } from "./keyed-serial-queue.ts";
@@ -61,8 +59,6 @@ export interface EngineDependencies {
   /** Configured secrets, never shown to a user even if the model or a cached answer repeats one. */
   secrets?: readonly string[];
 }
-
-const finishReasons = new Set<FinishReason>(["stop", "length", "content_filter"]);
 
 export class Engine implements ConversationEngine {
   private readonly order = new KeyedSerialQueue();
@@ -176,7 +172,17 @@ export class Engine implements ConversationEngine {
     let computedHere = false;
     const compute = () => {
       computedHere = true;
-      return this.complete(request, deltas, options.signal);
+      return readAnswer(
+        {
+          llm: this.deps.llm,
+          counter: this.deps.counter,
+          now: this.now,
+          defaultMaxTokens: this.deps.defaults.maxTokens,
+        },
+        request,
+        deltas,
+        options.signal,
+      );
     };
     const useCache = deps.cache !== undefined && history.length === 0 && !window.questionTruncated;
     const shared: Promise<{ answer: CachedAnswer; outcome: "hit" | "miss" | "coalesced" | "bypass" }> =
@@ -290,98 +296,6 @@ export class Engine implements ConversationEngine {
       },
     };
   }
-
-  /** Calls the model, streaming deltas to `sink`; throws an LlmError when no text arrived at all. */
-  private async complete(
-    request: ChatRequest,
-    sink: AsyncQueue<StreamItem>,
-    signal?: AbortSignal,
-  ): Promise<CachedAnswer> {
-    let text = "";
-    let usage: TokenUsage | undefined;
-    let finishReason: FinishReason = "unknown";
-    let reasoned = false;
-    let keyFingerprint: string | undefined;
-    let reasoningSince: number | undefined;
-    let lastThinking: number | undefined;
-    const thinking = () => {
-      const now = this.now();
-      reasoningSince ??= now;
-      // The first one at once, then about once a second: enough for a "Thinking… 12s" line.
-      if (lastThinking !== undefined && now - lastThinking < THINKING_EVERY_MS) return;
-      lastThinking = now;
-      sink.push({ type: "thinking", elapsedMs: now - reasoningSince });
-    };
-    let cap = new AnswerSizeCap(answerCharCap(request.maxTokens ?? this.deps.defaults.maxTokens));
-    reading: for await (const chunk of this.deps.llm.stream(request, signal ? { signal } : {})) {
-      switch (chunk.type) {
-        case "delta": {
-          const { text: kept, capped } = cap.take(chunk.text);
-          text += kept;
-          if (kept) sink.push({ type: "delta", text: kept });
-          if (capped) {
-            // Leaving the loop closes the stream, which aborts the upstream request.
-            finishReason = "capped";
-            break reading;
-          }
-          continue;
-        }
-        case "reasoning":
-          reasoned = true;
-          thinking();
-          continue;
-        case "retract":
-          reasoned = true;
-          text = "";
-          cap = new AnswerSizeCap(answerCharCap(request.maxTokens ?? this.deps.defaults.maxTokens));
-          sink.push({ type: "restart" });
-          lastThinking = undefined;
-          thinking();
-          continue;
-      }
-      usage = chunk.usage;
-      if (chunk.keyFingerprint) keyFingerprint = chunk.keyFingerprint;
-      if (chunk.reasoned) reasoned = true;
-      if (chunk.interrupted) finishReason = "interrupted";
-      else if (chunk.finishReason && finishReasons.has(chunk.finishReason as FinishReason)) {
-        finishReason = chunk.finishReason as FinishReason;
-      } else finishReason = "stop"; // providers that omit finish_reason: the end of the stream is the end
-    }
-    // Whatever a client reports, a stream its caller aborted is not a finished answer.
-    if (signal?.aborted) {
-      if (!text) throw new StreamAbortedError("stream aborted by the caller");
-      finishReason = "interrupted";
-    }
-    usage ??= {
-      promptTokens: request.promptTokens ?? 0,
-      completionTokens: this.deps.counter.count(text),
-      reported: false,
-    };
-    return {
-      text,
-      usage,
-      finishReason,
-      ...answerSize(usage, reasoned),
-      ...(keyFingerprint ? { keyFingerprint } : {}),
-    };
-  }
-}
-
-type StreamItem = { type: "delta"; text: string } | EngineProgress;
-
-const THINKING_EVERY_MS = 1000;
-
-/**
- * The visible answer's size, free from the provider's count when that count is only the answer:
- * hidden reasoning reported apart is subtracted; reasoning seen in the stream but not reported apart
- * leaves the answer to be counted.
- */
-function answerSize(usage: TokenUsage, reasoned: boolean): { answerTokens?: number } {
-  if (!usage.reported) return {};
-  if (usage.reasoningTokens !== undefined) {
-    return { answerTokens: Math.max(0, usage.completionTokens - usage.reasoningTokens) };
-  }
-  return reasoned ? {} : { answerTokens: usage.completionTokens };
 }
 
 function errorText(error: unknown): string {

@@ -171,13 +171,7 @@ export class OpenAiChatClient implements LlmClient {
           // Aborted by the caller: never a finished answer, and never retried.
           this.options.onAttempt?.("interrupted", attempt);
           if (delivered) {
-            yield {
-              type: "done",
-              usage: undefined,
-              finishReason: undefined,
-              interrupted: true,
-              keyFingerprint: credentials.keyFingerprint,
-            };
+            yield cutShort(credentials.keyFingerprint);
             return;
           }
           throw raw instanceof StreamAbortedError
@@ -202,13 +196,7 @@ export class OpenAiChatClient implements LlmClient {
           // Text already reached the user: a retry would print a second copy. End with what arrived.
           logger.warn({ err: error.message, attempt }, "llm stream broke after the first delta");
           this.options.onAttempt?.("interrupted", attempt);
-          yield {
-            type: "done",
-            usage: undefined,
-            finishReason: undefined,
-            interrupted: true,
-            keyFingerprint: credentials.keyFingerprint,
-          };
+          yield cutShort(credentials.keyFingerprint);
           return;
         }
         const delay = policy.delayAfter(error, attempt);
@@ -339,4 +327,9 @@ function sdkLogger(logger: Logger) {
         `openai sdk: ${message}`,
       );
   return { error: log("error"), warn: log("warn"), info: log("info"), debug: log("debug") };
+}
+
+/** The end of a stream that broke (or was stopped) after text reached the user: what arrived is all. */
+function cutShort(keyFingerprint: string): LlmChunk {
+  return { type: "done", usage: undefined, finishReason: undefined, interrupted: true, keyFingerprint };
 }

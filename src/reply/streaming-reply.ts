@@ -1,6 +1,7 @@
 import { systemTimerClock, type TimerClock } from "./clock.ts";
+import { NativeStreamDriver } from "./native-stream-driver.ts";
 import { limitAnswerParts, PartRenderer } from "./part-renderer.ts";
-import type { NativeStream, ReplySurface } from "./surface.ts";
+import type { ReplySurface } from "./surface.ts";
 
 export interface StreamingReplyOptions {
   /** Least time between two text writes of one message; edits are rate limited on every platform. */
@@ -46,7 +47,7 @@ export class StreamingReply {
   private typingTimer: unknown;
   private statusAt = Number.NEGATIVE_INFINITY;
   /** The platform's own streaming, while it works for this answer. */
-  private native: { stream: NativeStream; sent: string; started: boolean; lastAt: number } | undefined;
+  private native: NativeStreamDriver | undefined;
   /** Text writes (posts and edits) before the final one; what benchmarks and tests count. */
   interimWrites = 0;
 
@@ -57,12 +58,13 @@ export class StreamingReply {
     this.clock = options.clock ?? systemTimerClock;
     this.renderer = new PartRenderer(surface.messageLimit, surface.format?.bind(surface));
     const stream = surface.openNativeStream?.();
-    if (stream) this.native = { stream, sent: "", started: false, lastAt: Number.NEGATIVE_INFINITY };
+    if (stream)
+      this.native = new NativeStreamDriver(stream, options.editIntervalMs, () => this.nativeStarted());
   }
 
   /** Whether the answer went out through the platform's own streaming. */
   get streamedNatively(): boolean {
-    return this.native?.started === true;
+    return this.native?.messageId !== undefined;
   }
 
   /** True once the first message was refused: nothing more will be shown. */
@@ -154,7 +156,7 @@ export class StreamingReply {
     this.kick();
     await this.settled();
     if (this.refusal) throw this.refusal.error;
-    const streamedId = this.native?.started ? this.native.stream.messageId : undefined;
+    const streamedId = this.native?.messageId;
     return streamedId ? [streamedId] : this.shown.map((message) => message.id);
   }
 
@@ -166,7 +168,7 @@ export class StreamingReply {
     this.discarded = true;
     this.stopTimers();
     await this.settled();
-    if (this.native?.started) await this.native.stream.remove();
+    await this.native?.remove();
     this.native = undefined;
     if (this.shown.length === 0) {
       await this.surface.withdraw?.();
@@ -324,47 +326,25 @@ export class StreamingReply {
   private async renderNatively(): Promise<boolean> {
     const native = this.native;
     if (!native) return false;
-    const { stream } = native;
     const final = this.finalText !== undefined;
-    const text = this.finalText ?? this.text;
-    const continues = text.startsWith(native.sent) && text.length <= stream.maxLength;
     try {
-      if (final && continues && native.started) {
-        await stream.stop(text.slice(native.sent.length));
-        return true;
-      }
-      if (final || !continues) {
-        this.native = undefined;
-        if (native.started) await stream.remove();
-        return false;
-      }
-      const pending = text.slice(native.sent.length);
-      if (pending === "") return true;
-      const dueAt = native.lastAt + this.options.editIntervalMs;
-      if (native.started && this.clock.now() < dueAt) {
-        this.scheduleEdit(dueAt);
-        return true;
-      }
-      if (native.started) await stream.append(pending);
-      else await this.startNatively(stream, pending);
-      native.sent = text;
-      native.lastAt = this.clock.now();
-      if (!final) this.interimWrites += 1;
-      return true;
+      const round = await native.round(this.finalText ?? this.text, final, this.clock.now(), (until) =>
+        this.scheduleEdit(until),
+      );
+      if (round.kind === "handled" && round.wrote && !final) this.interimWrites += 1;
+      if (round.kind !== "fallback") return true;
     } catch (error) {
       // Not here, after all: this answer continues as posts and edits.
       this.options.onMinorFailure?.(error, "interim write");
-      this.native = undefined;
-      if (native.started) await stream.remove().catch(() => undefined);
-      return false;
+      await native.remove().catch(() => undefined);
     }
+    this.native = undefined;
+    return false;
   }
 
-  private async startNatively(stream: NativeStream, text: string): Promise<void> {
-    await stream.start(text);
-    if (this.native) this.native.started = true;
+  /** The stream has started: a placeholder posted while waiting gives way to it. */
+  private async nativeStarted(): Promise<void> {
     this.stopTyping();
-    // A placeholder posted while waiting gives way to the streamed message.
     for (const placeholder of this.shown.splice(0)) {
       await this.surface.delete(0, placeholder.id).catch((error: unknown) => {
         this.options.onMinorFailure?.(error, "cleanup");
