@@ -1,12 +1,13 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { type ClientMessage, nextClientMessage } from "../support/child-messages.ts";
 import type { ProcessSetup } from "./client-process.ts";
 import type { BurstCounts, ClientSpec } from "./clients.ts";
 
 const entry = fileURLToPath(new URL("./client-process.ts", import.meta.url));
 
-type ChildMessage = { type: "ready" } | ({ type: "done" } & BurstCounts) | { type: "error"; error: string };
+type ChildMessage = ClientMessage<BurstCounts>;
 
 /** A client as measured: one process, or several bot replicas sharing Redis, splitting the burst. */
 export interface GoodputClient {
@@ -22,22 +23,7 @@ export interface BurstTiming extends BurstCounts {
 }
 
 function next(child: ChildProcess, type: "ready" | "done"): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: ChildMessage) => {
-      if (message.type === "error")
-        finish(() => reject(new Error(`goodput client failed: ${message.error}`)));
-      else if (message.type === type) finish(() => resolve(message));
-    };
-    const onExit = (code: number | null) =>
-      finish(() => reject(new Error(`goodput client exited (${code}) before "${type}"`)));
-    const finish = (settle: () => void) => {
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      settle();
-    };
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
+  return nextClientMessage<BurstCounts>(child, type, "goodput client");
 }
 
 async function stop(child: ChildProcess): Promise<void> {

@@ -1,33 +1,16 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { type ClientMessage, nextClientMessage } from "../support/child-messages.ts";
 import type { RealisticMessage, RealisticSetup } from "./client-process.ts";
 import type { QuestionRecord, RealisticRun } from "./clients.ts";
 
 const entry = fileURLToPath(new URL("./client-process.ts", import.meta.url));
 
-type ChildMessage =
-  | { type: "ready" }
-  | { type: "done"; records: QuestionRecord[] }
-  | { type: "error"; error: string };
+type ChildMessage = ClientMessage<{ records: QuestionRecord[] }>;
 
 function next(child: ChildProcess, type: "ready" | "done"): Promise<ChildMessage> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: ChildMessage) => {
-      if (message.type === "error")
-        finish(() => reject(new Error(`realistic client failed: ${message.error}`)));
-      else if (message.type === type) finish(() => resolve(message));
-    };
-    const onExit = (code: number | null) =>
-      finish(() => reject(new Error(`realistic client exited (${code}) before "${type}"`)));
-    const finish = (settle: () => void) => {
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      settle();
-    };
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
+  return nextClientMessage<{ records: QuestionRecord[] }>(child, type, "realistic client");
 }
 
 let preparations = 0;
