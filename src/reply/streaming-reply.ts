@@ -62,11 +62,6 @@ export class StreamingReply {
       this.native = new NativeStreamDriver(stream, options.editIntervalMs, () => this.nativeStarted());
   }
 
-  /** Whether the answer went out through the platform's own streaming. */
-  get streamedNatively(): boolean {
-    return this.native?.messageId !== undefined;
-  }
-
   /** True once the first message was refused: nothing more will be shown. */
   get failed(): boolean {
     return this.refusal !== undefined;
@@ -75,11 +70,6 @@ export class StreamingReply {
   /** The refused write's error, once `failed`. */
   get failure(): unknown {
     return this.refusal?.error;
-  }
-
-  /** Whether anything of this reply is on the platform yet (a placeholder counts). */
-  get visible(): boolean {
-    return this.shown.length > 0;
   }
 
   /**
