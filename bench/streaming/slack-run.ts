@@ -1,5 +1,6 @@
 import { createSlackAdapter } from "../../adapters/slack/index.ts";
 import { renderAnswerParts } from "../../adapters/slack/render-parts.ts";
+import { translate } from "../../src/i18n/translate.ts";
 import { eventEnvelope, mentionEvent, postEvent } from "../../test/fakes/slack/signed-requests.ts";
 import { type SlackApiCall, startFakeSlack } from "../../test/fakes/slack/web-api.ts";
 import { createBenchBot } from "../support/bot.ts";
@@ -84,11 +85,14 @@ export async function runSlackStream(shape: StreamShape, seed: number): Promise<
     const at = stamps.get(call) ?? Number.NaN;
     if (call.method === "chat.postMessage") {
       const messageId = postedTs[posted++] ?? `unknown-${posted}`;
-      // The first post is the "thinking" placeholder; later posts carry further parts of the answer.
-      writes.push({ messageId, kind: "post", at, carriesAnswer: posted > 1 });
+      // A "thinking" placeholder (shown only when the model is slow to start) carries no answer.
+      writes.push({ messageId, kind: "post", at, carriesAnswer: call.params.text !== PLACEHOLDER_TEXT });
     } else if (call.method === "chat.update") {
       writes.push({ messageId: call.params.ts ?? "", kind: "edit", at, carriesAnswer: true });
     }
   }
   return { platform: "Slack", ...seen, writes, finalExact: complete() && sameWords() };
 }
+
+/** The placeholder as the adapter posts it (English, escaped). */
+const PLACEHOLDER_TEXT = translate("en", "thinking");

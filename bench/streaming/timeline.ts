@@ -21,7 +21,7 @@ export interface StreamFigures {
   firstDeltaToFirstWriteMs: number;
   edits: number;
   messages: number;
-  /** Smallest time between two interim writes of one message (the final write excluded). */
+  /** Smallest time between two interim text writes of one message (placeholder and final write excluded). */
   minInterimGapMs: number;
   /** Pairs of consecutive interim writes to one message less than a second apart. */
   interimGapsUnderOneSecond: number;
@@ -36,7 +36,8 @@ export function figures(run: StreamRun): StreamFigures {
   const last = run.writes[run.writes.length - 1];
   const byMessage = new Map<string, number[]>();
   for (const write of run.writes) {
-    if (write === last) continue;
+    // The placeholder holds no text: the first words replace it at once, and only text writes are throttled.
+    if (write === last || !write.carriesAnswer) continue;
     const list = byMessage.get(write.messageId) ?? [];
     list.push(write.at);
     byMessage.set(write.messageId, list);
