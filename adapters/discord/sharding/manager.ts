@@ -85,7 +85,8 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
     mode: "process",
     // Respawning is ours (below): with a back-off, where discord.js would restart a failing shard at once.
     respawn: false,
-    execArgv: ["--import", "tsx"],
+    // TypeScript sources need tsx's loader; the compiled build (dist/, in the image) runs on node alone.
+    execArgv: shardEntry.endsWith(".ts") ? ["--import", "tsx"] : [],
   });
 
   let stopping = false;
