@@ -98,20 +98,29 @@ export function configWarnings(config: Config): string[] {
 }
 
 type WindowFields = Pick<Config, "HISTORY_MAX_TOKENS" | "MODEL_CONTEXT_TOKENS" | "MAX_TOKENS">;
+type ShardFields = Pick<Config, "DISCORD_SHARDS" | "DISCORD_SHARD_IDS">;
+type CrossFields = WindowFields & ShardFields;
 
 /** The fields cross-field rules need, when each of them parses on its own; other errors are reported anyway. */
-function partial(environment: Record<string, string | undefined>): Partial<WindowFields> {
-  const out: Partial<WindowFields> = {};
-  for (const name of ["HISTORY_MAX_TOKENS", "MODEL_CONTEXT_TOKENS", "MAX_TOKENS"] as const) {
+function partial(environment: Record<string, string | undefined>): Partial<CrossFields> {
+  const out: Partial<Record<keyof CrossFields, unknown>> = {};
+  const names = [
+    "HISTORY_MAX_TOKENS",
+    "MODEL_CONTEXT_TOKENS",
+    "MAX_TOKENS",
+    "DISCORD_SHARDS",
+    "DISCORD_SHARD_IDS",
+  ] as const;
+  for (const name of names) {
     const parsed = allVariables[name].schema.safeParse(environment[name]);
     if (parsed.success) out[name] = parsed.data;
   }
-  return out;
+  return out as Partial<CrossFields>;
 }
 
 /** Rules that involve several variables; zod checks each one alone. */
-function crossFieldProblems(config: Partial<WindowFields>): string[] {
-  const problems: string[] = [];
+function crossFieldProblems(config: Partial<CrossFields>): string[] {
+  const problems: string[] = shardProblems(config);
   if (
     config.HISTORY_MAX_TOKENS === undefined ||
     config.MODEL_CONTEXT_TOKENS === undefined ||
@@ -128,4 +137,23 @@ function crossFieldProblems(config: Partial<WindowFields>): string[] {
     );
   }
   return problems;
+}
+
+/** A machine's share of the shards only makes sense against a fixed total that every machine agrees on. */
+function shardProblems(config: Partial<ShardFields>): string[] {
+  const ids = config.DISCORD_SHARD_IDS;
+  if (!ids) return [];
+  const total = config.DISCORD_SHARDS;
+  if (total === undefined) return []; // invalid itself, and reported as such
+  if (total === "auto") {
+    return [
+      "DISCORD_SHARD_IDS needs DISCORD_SHARDS set to the total number of shards over all machines (a number, " +
+        "not auto): every machine must identify with the same count.",
+    ];
+  }
+  const outside = ids.filter((id) => id >= total);
+  if (outside.length === 0) return [];
+  return [
+    `DISCORD_SHARD_IDS names shard ${outside.slice(0, 5).join(", ")}${outside.length > 5 ? ", …" : ""}, but DISCORD_SHARDS is ${total} (ids run 0 to ${total - 1}).`,
+  ];
 }
