@@ -5,6 +5,7 @@ import {
   type Config,
   ExitCode,
   type Logger,
+  machineShardIds,
   type RunningHealthServer,
   startHealthServer,
 } from "../../../src/index.ts";
@@ -67,7 +68,7 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   const gateway = await fetchGatewayInfo(token);
   const totalShards = config.DISCORD_SHARDS === "auto" ? Math.max(1, gateway.shards) : config.DISCORD_SHARDS;
   // This machine's part when several machines share the shards (validated against the total at config time).
-  const shardList = config.DISCORD_SHARD_IDS ?? Array.from({ length: totalShards }, (_, id) => id);
+  const shardList = machineShardIds(config, totalShards);
   const maxConcurrency = Math.max(1, gateway.session_start_limit.max_concurrency);
   if (gateway.session_start_limit.remaining < shardList.length) {
     logger.warn(

@@ -15,7 +15,10 @@ const maxShardId = 99_999;
 export function parseShardIds(text: string): number[] | { error: string } {
   const ids = new Set<number>();
   // Errors name an entry by its position, never by its text: a secret pasted here must not be echoed.
-  for (const [index, item] of text.split(/[\s,]+/).filter(Boolean).entries()) {
+  for (const [index, item] of text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .entries()) {
     const match = /^(\d+)(?:-(\d+))?$/.exec(item);
     const first = Number(match?.[1]);
     const last = match?.[2] === undefined ? first : Number(match[2]);
@@ -63,5 +66,12 @@ export const opsVariables = {
     description:
       "The shards this machine's `npm run start:sharded` runs, as ids and ranges (`0-7,16`), when several machines share one bot's shards; each machine runs a disjoint part, all with the same DISCORD_SHARDS (a number, the total) and REDIS_URL. Unset: all shards. The machine holding shard 0 registers the slash commands.",
     example: "0-7",
+  }),
+  DISCORD_SHARD_GROUP: variable(env.int(0, maxShardId).optional(), {
+    description:
+      "Instead of DISCORD_SHARD_IDS: this machine runs group N of DISCORD_SHARDS_PER_GROUP consecutive shards (N × size to N × size + size − 1, capped at DISCORD_SHARDS). Meant for a Kubernetes StatefulSet, which passes the pod's ordinal here (deploy/kubernetes).",
+  }),
+  DISCORD_SHARDS_PER_GROUP: variable(env.int(1, 100_000).optional(), {
+    description: "How many consecutive shards each DISCORD_SHARD_GROUP runs.",
   }),
 };
