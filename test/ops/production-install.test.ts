@@ -16,6 +16,7 @@ import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ShardedFakeDiscord } from "../fakes/discord/sharded-server.ts";
 import { startFakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeSlack } from "../fakes/slack/web-api.ts";
 import { freePort } from "../support/redis-server.ts";
@@ -207,41 +208,83 @@ describe("the production image, replayed from the Dockerfile", () => {
   it("starts the production entry healthy against Slack and the model, and stops cleanly on SIGTERM", async () => {
     const [slack, openai, port] = await Promise.all([startFakeSlack(), startFakeOpenAI(), freePort()]);
     const [, ...args] = commandOf(runtime);
-    const child = spawn(process.execPath, args, {
-      cwd: image,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: image,
-        ...imageEnv,
-        PORT: String(port),
-        OPENAI_API_KEY: TEST_OPENAI_KEY,
-        OPENAI_BASE_URL: openai.url,
-        SLACK_BOT_TOKEN: "xoxb-image-test-token",
-        SLACK_SIGNING_SECRET: "image-test-signing-secret",
-        SLACK_API_URL: slack.apiUrl,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const bot = startInImage(args, {
+      PORT: String(port),
+      OPENAI_API_KEY: TEST_OPENAI_KEY,
+      OPENAI_BASE_URL: openai.url,
+      SLACK_BOT_TOKEN: "xoxb-image-test-token",
+      SLACK_SIGNING_SECRET: "image-test-signing-secret",
+      SLACK_API_URL: slack.apiUrl,
     });
     try {
-      const exited = once(child, "exit");
-      const lines = createInterface({ input: child.stdout });
-      const started = new Promise<void>((resolve, reject) => {
-        lines.on("line", (line) => {
-          if (line.includes('"msg":"bot started"')) resolve();
-        });
-        void exited.then(([code]) => reject(new Error(`exited with ${String(code)} before starting`)));
-      });
-      await started;
-      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-      expect(health.status).toBe(200);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
-      expect(ready.status).toBe(200);
-      child.kill("SIGTERM");
-      const [code] = await exited;
-      expect(code).toBe(0);
+      await bot.logged("bot started");
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expect(await bot.stop()).toBe(0);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      bot.kill();
       await Promise.all([slack.close(), openai.close()]);
     }
   }, 40_000);
+
+  it("runs the compiled sharded entry, whose shard processes start without any TypeScript loader", async () => {
+    const [discord, openai, port] = await Promise.all([
+      ShardedFakeDiscord.start({ shardCount: 2, maxConcurrency: 16 }),
+      startFakeOpenAI(),
+      freePort(),
+    ]);
+    const manager = startInImage(["dist/app/sharded.js"], {
+      PORT: String(port),
+      OPENAI_API_KEY: TEST_OPENAI_KEY,
+      OPENAI_BASE_URL: openai.url,
+      DISCORD_TOKEN: discord.token,
+      DISCORD_API_URL: discord.apiUrl,
+    });
+    try {
+      await manager.logged("all shards ready");
+      expect(discord.gateway.connectedShards()).toEqual([0, 1]);
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({
+        ready: true,
+        checks: { "shard-0": true, "shard-1": true },
+      });
+      expect(await manager.stop()).toBe(0);
+    } finally {
+      manager.kill();
+      await Promise.all([discord.close(), openai.close()]);
+    }
+  }, 60_000);
 });
+
+/** `node <args>` in the replayed image with the image's ENV, nothing inherited but PATH. */
+function startInImage(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, args, {
+    cwd: image,
+    env: { PATH: process.env.PATH ?? "", HOME: image, ...imageEnv, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = once(child, "exit").then(([code, signal]) => (code ?? signal) as number | string | null);
+  const lines = createInterface({ input: child.stdout });
+  return {
+    /** Resolves at the first log line with this message; rejects if the process exits first. */
+    logged: (message: string) =>
+      new Promise<void>((resolve, reject) => {
+        lines.on("line", (line) => {
+          if (line.includes(`"msg":"${message}"`)) resolve();
+        });
+        void exited.then((code) =>
+          reject(new Error(`exited with ${String(code)} before "${message}": ${stderr}`)),
+        );
+      }),
+    stop: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
