@@ -5,7 +5,7 @@
  * change without an adapter noticing. A test fails the build when an adapter reaches deeper.
  */
 export type { Adapter, AdapterServices, PlatformAdapter } from "./adapter.ts";
-export type { Config } from "./config/config.ts";
+export { type Config, machineShardIds } from "./config/config.ts";
 export { loadConfigOrExit } from "./config/load.ts";
 export type { ConversationAddress, InboundTurn, Platform, TurnAttachment } from "./conversation/turn.ts";
 export type {

@@ -98,20 +98,34 @@ export function configWarnings(config: Config): string[] {
 }
 
 type WindowFields = Pick<Config, "HISTORY_MAX_TOKENS" | "MODEL_CONTEXT_TOKENS" | "MAX_TOKENS">;
+type ShardFields = Pick<
+  Config,
+  "DISCORD_SHARDS" | "DISCORD_SHARD_IDS" | "DISCORD_SHARD_GROUP" | "DISCORD_SHARDS_PER_GROUP"
+>;
+type CrossFields = WindowFields & ShardFields;
 
 /** The fields cross-field rules need, when each of them parses on its own; other errors are reported anyway. */
-function partial(environment: Record<string, string | undefined>): Partial<WindowFields> {
-  const out: Partial<WindowFields> = {};
-  for (const name of ["HISTORY_MAX_TOKENS", "MODEL_CONTEXT_TOKENS", "MAX_TOKENS"] as const) {
+function partial(environment: Record<string, string | undefined>): Partial<CrossFields> {
+  const out: Partial<Record<keyof CrossFields, unknown>> = {};
+  const names = [
+    "HISTORY_MAX_TOKENS",
+    "MODEL_CONTEXT_TOKENS",
+    "MAX_TOKENS",
+    "DISCORD_SHARDS",
+    "DISCORD_SHARD_IDS",
+    "DISCORD_SHARD_GROUP",
+    "DISCORD_SHARDS_PER_GROUP",
+  ] as const;
+  for (const name of names) {
     const parsed = allVariables[name].schema.safeParse(environment[name]);
     if (parsed.success) out[name] = parsed.data;
   }
-  return out;
+  return out as Partial<CrossFields>;
 }
 
 /** Rules that involve several variables; zod checks each one alone. */
-function crossFieldProblems(config: Partial<WindowFields>): string[] {
-  const problems: string[] = [];
+function crossFieldProblems(config: Partial<CrossFields>): string[] {
+  const problems: string[] = shardProblems(config);
   if (
     config.HISTORY_MAX_TOKENS === undefined ||
     config.MODEL_CONTEXT_TOKENS === undefined ||
@@ -128,4 +142,55 @@ function crossFieldProblems(config: Partial<WindowFields>): string[] {
     );
   }
   return problems;
+}
+
+/** A machine's share of the shards only makes sense against a fixed total that every machine agrees on. */
+function shardProblems(config: Partial<ShardFields>): string[] {
+  const ids = config.DISCORD_SHARD_IDS;
+  const group = config.DISCORD_SHARD_GROUP;
+  if (!ids && group === undefined) return [];
+  const setting = ids ? "DISCORD_SHARD_IDS" : "DISCORD_SHARD_GROUP";
+  if (ids && group !== undefined) {
+    return ["Set DISCORD_SHARD_IDS or DISCORD_SHARD_GROUP, not both: each picks this machine's shards."];
+  }
+  const total = config.DISCORD_SHARDS;
+  if (total === undefined) return []; // invalid itself, and reported as such
+  if (total === "auto") {
+    return [
+      `${setting} needs DISCORD_SHARDS set to the total number of shards over all machines (a number, ` +
+        "not auto): every machine must identify with the same count.",
+    ];
+  }
+  if (ids) {
+    const outside = ids.filter((id) => id >= total);
+    if (outside.length === 0) return [];
+    return [
+      `DISCORD_SHARD_IDS names shard ${outside.slice(0, 5).join(", ")}${outside.length > 5 ? ", …" : ""}, but DISCORD_SHARDS is ${total} (ids run 0 to ${total - 1}).`,
+    ];
+  }
+  const size = config.DISCORD_SHARDS_PER_GROUP;
+  if (size === undefined)
+    return ["DISCORD_SHARD_GROUP needs DISCORD_SHARDS_PER_GROUP (the shards of each group)."];
+  if (group !== undefined && group * size >= total) {
+    return [
+      `DISCORD_SHARD_GROUP ${group} of ${size} shards starts at shard ${group * size}, past the last of ` +
+        `DISCORD_SHARDS (${total}): run at most ${Math.ceil(total / size)} groups.`,
+    ];
+  }
+  return [];
+}
+
+/**
+ * The shards this machine runs: DISCORD_SHARD_IDS, or the DISCORD_SHARD_GROUP's consecutive run, or
+ * all of `totalShards`. The configuration was checked against the total by parseConfig.
+ */
+export function machineShardIds(config: Config, totalShards: number): number[] {
+  if (config.DISCORD_SHARD_IDS) return config.DISCORD_SHARD_IDS;
+  const group = config.DISCORD_SHARD_GROUP;
+  const size = config.DISCORD_SHARDS_PER_GROUP;
+  if (group !== undefined && size !== undefined) {
+    const first = group * size;
+    return Array.from({ length: Math.min(size, totalShards - first) }, (_, i) => first + i);
+  }
+  return Array.from({ length: totalShards }, (_, id) => id);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ConfigError, isSecretVariable, parseConfig } from "../../src/config/config.ts";
+import { ConfigError, isSecretVariable, machineShardIds, parseConfig } from "../../src/config/config.ts";
 import { loadConfigOrExit } from "../../src/config/load.ts";
 import { env } from "../../src/config/variable.ts";
 import { allVariables } from "../../src/config/variables/index.ts";
@@ -194,6 +194,95 @@ describe("parseConfig", () => {
       LOG_LEVEL: "debug",
       CACHE_SCOPE: "channel",
     });
+  });
+});
+
+describe("DISCORD_SHARD_IDS (a machine's part of the shards)", () => {
+  it("reads ids and inclusive ranges, sorted and without repeats", () => {
+    const config = parseConfig({ ...minimal, DISCORD_SHARDS: "24", DISCORD_SHARD_IDS: " 16, 0-7 3 16-16" });
+    expect(config.DISCORD_SHARD_IDS).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 16]);
+    expect(parseConfig(minimal).DISCORD_SHARD_IDS).toBeUndefined();
+    expect(parseConfig({ ...minimal, DISCORD_SHARD_IDS: " " }).DISCORD_SHARD_IDS).toBeUndefined();
+  });
+
+  it("refuses what is not an id or a range, naming the entry", () => {
+    for (const [given, message] of [
+      ["0-7,x", "entry 2 is not a shard id"],
+      ["1 3-1", "entry 2 is a range that runs backwards"],
+      ["-2", "entry 1 is not a shard id"],
+      ["0-100000", "entry 1 is not a shard id"],
+      [",", "expected shard ids or ranges"],
+    ] as const) {
+      const problems = problemsOf({ ...minimal, DISCORD_SHARDS: "8", DISCORD_SHARD_IDS: given });
+      expect(problems, given).toHaveLength(1);
+      expect(problems[0], given).toContain("DISCORD_SHARD_IDS is invalid");
+      expect(problems[0], given).toContain(message);
+    }
+  });
+
+  it("needs an explicit DISCORD_SHARDS that every listed id is below", () => {
+    expect(problemsOf({ ...minimal, DISCORD_SHARD_IDS: "0-3" })).toEqual([
+      expect.stringContaining("DISCORD_SHARD_IDS needs DISCORD_SHARDS set to the total"),
+    ]);
+    expect(problemsOf({ ...minimal, DISCORD_SHARDS: "auto", DISCORD_SHARD_IDS: "0-3" })).toHaveLength(1);
+    expect(problemsOf({ ...minimal, DISCORD_SHARDS: "8", DISCORD_SHARD_IDS: "6-9,2" })).toEqual([
+      "DISCORD_SHARD_IDS names shard 8, 9, but DISCORD_SHARDS is 8 (ids run 0 to 7).",
+    ]);
+    // Reported alongside other problems too, when the rest of the environment is invalid.
+    const problems = problemsOf({ DISCORD_SHARDS: "2", DISCORD_SHARD_IDS: "2" });
+    expect(problems.some((problem) => problem.startsWith("OPENAI_API_KEY is missing"))).toBe(true);
+    expect(problems).toContain("DISCORD_SHARD_IDS names shard 2, but DISCORD_SHARDS is 2 (ids run 0 to 1).");
+    expect(
+      parseConfig({ ...minimal, DISCORD_SHARDS: "8", DISCORD_SHARD_IDS: "4-7" }).DISCORD_SHARD_IDS,
+    ).toEqual([4, 5, 6, 7]);
+  });
+});
+
+describe("DISCORD_SHARD_GROUP (a StatefulSet pod's consecutive run of shards)", () => {
+  const grouped = (group: string) =>
+    parseConfig({
+      ...minimal,
+      DISCORD_SHARDS: "10",
+      DISCORD_SHARDS_PER_GROUP: "4",
+      DISCORD_SHARD_GROUP: group,
+    });
+
+  it("picks group × size onwards, the last group cut at the total", () => {
+    expect(machineShardIds(grouped("0"), 10)).toEqual([0, 1, 2, 3]);
+    expect(machineShardIds(grouped("1"), 10)).toEqual([4, 5, 6, 7]);
+    expect(machineShardIds(grouped("2"), 10)).toEqual([8, 9]);
+    expect(
+      machineShardIds(parseConfig({ ...minimal, DISCORD_SHARDS: "8", DISCORD_SHARD_IDS: "1,5" }), 8),
+    ).toEqual([1, 5]);
+    expect(machineShardIds(parseConfig(minimal), 3)).toEqual([0, 1, 2]);
+  });
+
+  it("refuses a group past the total, a missing size or total, and both ways at once", () => {
+    expect(
+      problemsOf({
+        ...minimal,
+        DISCORD_SHARDS: "10",
+        DISCORD_SHARDS_PER_GROUP: "4",
+        DISCORD_SHARD_GROUP: "3",
+      }),
+    ).toEqual([
+      "DISCORD_SHARD_GROUP 3 of 4 shards starts at shard 12, past the last of DISCORD_SHARDS (10): run at most 3 groups.",
+    ]);
+    expect(problemsOf({ ...minimal, DISCORD_SHARDS: "10", DISCORD_SHARD_GROUP: "0" })).toEqual([
+      "DISCORD_SHARD_GROUP needs DISCORD_SHARDS_PER_GROUP (the shards of each group).",
+    ]);
+    expect(problemsOf({ ...minimal, DISCORD_SHARDS_PER_GROUP: "4", DISCORD_SHARD_GROUP: "0" })).toEqual([
+      expect.stringContaining("DISCORD_SHARD_GROUP needs DISCORD_SHARDS set to the total"),
+    ]);
+    expect(
+      problemsOf({
+        ...minimal,
+        DISCORD_SHARDS: "10",
+        DISCORD_SHARDS_PER_GROUP: "4",
+        DISCORD_SHARD_GROUP: "0",
+        DISCORD_SHARD_IDS: "0-3",
+      }),
+    ).toEqual(["Set DISCORD_SHARD_IDS or DISCORD_SHARD_GROUP, not both: each picks this machine's shards."]);
   });
 });
 

@@ -42,7 +42,9 @@ export function parseDockerfile(text: string): Stage[] {
 }
 
 export interface CopyStep {
-  /** Paths in the build context (the repository). */
+  /** The stage the sources come from (`--from=`), or undefined for the build context (the repository). */
+  fromStage?: Stage;
+  /** Paths relative to the build context, or to `fromStage`'s WORKDIR. */
   sources: string[];
   /** Destination relative to the stage's WORKDIR. */
   destination: string;
@@ -50,10 +52,7 @@ export interface CopyStep {
   intoDirectory: boolean;
 }
 
-/**
- * The context paths a stage's COPY lines bring in, following `--from=<stage>` back to the COPY that
- * put the path into that stage.
- */
+/** What each of a stage's COPY lines brings in, in order. */
 export function copySteps(stages: readonly Stage[], stage: Stage): CopyStep[] {
   const steps: CopyStep[] = [];
   for (const instruction of stage.instructions) {
@@ -61,10 +60,13 @@ export function copySteps(stages: readonly Stage[], stage: Stage): CopyStep[] {
     const words = instruction.rest.split(/\s+/);
     const destination = words.pop() ?? ".";
     const from = instruction.flags.find((flag) => flag.startsWith("--from="))?.slice("--from=".length);
-    const sources = from
-      ? words.map((path) => contextPathIn(stages, from, path))
+    const fromStage = from === undefined ? undefined : stages.find((candidate) => candidate.name === from);
+    if (from !== undefined && !fromStage) throw new Error(`COPY --from=${from}: no such stage`);
+    const sources = fromStage
+      ? words.map((path) => relativeTo(fromStage.workdir, path))
       : words.map((path) => posix.normalize(path));
     steps.push({
+      ...(fromStage ? { fromStage } : {}),
       sources,
       destination: relativeTo(stage.workdir, destination),
       intoDirectory: sources.length > 1 || destination.endsWith("/") || destination === ".",
@@ -74,21 +76,7 @@ export function copySteps(stages: readonly Stage[], stage: Stage): CopyStep[] {
 }
 
 function relativeTo(workdir: string, path: string): string {
-  return posix.relative(workdir, posix.resolve(workdir, path)) || ".";
-}
-
-/** Where an absolute path in another stage came from in the build context. */
-function contextPathIn(stages: readonly Stage[], stageName: string, absolute: string): string {
-  const stage = stages.find((candidate) => candidate.name === stageName);
-  if (!stage) throw new Error(`COPY --from=${stageName}: no such stage`);
-  for (const step of copySteps(stages, stage)) {
-    for (const source of step.sources) {
-      const landed = posix.resolve(
-        stage.workdir,
-        step.intoDirectory ? posix.join(step.destination, posix.basename(source)) : step.destination,
-      );
-      if (landed === posix.resolve(stage.workdir, absolute)) return source;
-    }
-  }
-  throw new Error(`COPY --from=${stageName} ${absolute}: not copied into that stage from the context`);
+  const relative = posix.relative(workdir, posix.resolve(workdir, path)) || ".";
+  if (relative.startsWith("..")) throw new Error(`${path} is outside the WORKDIR ${workdir}`);
+  return relative;
 }

@@ -146,6 +146,77 @@ describe("npm run start:sharded with DISCORD_SHARDS=auto", () => {
   );
 });
 
+describe("DISCORD_SHARD_IDS: several machines, each running its part of one bot's shards", () => {
+  it(
+    "each process identifies and answers only its shards' guilds; the one holding shard 0 registers the commands",
+    async () => {
+      const split = await ShardedFakeDiscord.start({ shardCount: 2, maxConcurrency: 16 });
+      try {
+        const machineEnv = (ids: string) =>
+          shardedEnv({
+            DISCORD_TOKEN: split.token,
+            DISCORD_API_URL: split.apiUrl,
+            DISCORD_SHARDS: "2",
+            DISCORD_SHARD_IDS: ids,
+          });
+        const options = { entry: "app/sharded.ts", readyLog: "all shards ready" };
+        const [first, second] = await Promise.all([
+          fleet.start(machineEnv("0"), options),
+          fleet.start(machineEnv("1"), options),
+        ]);
+        const startedBy = (bot: typeof first) =>
+          bot.logs.filter(logged("shard process started")).map((entry) => entry.shard);
+        expect(startedBy(first)).toEqual([0]);
+        expect(startedBy(second)).toEqual([1]);
+        expect([...split.gateway.identifies].sort()).toEqual([
+          [0, 2],
+          [1, 2],
+        ]);
+
+        const [guild0, guild1] = split.guilds;
+        if (!guild0 || !guild1) throw new Error("the fake has no guilds");
+        for (const guild of [guild0, guild1]) {
+          expect(split.mentionBot(guild, `hello from guild ${guild.shard}`).delivered).toBe(1);
+        }
+        for (const guild of [guild0, guild1]) {
+          await split.waitFor(`the answer in guild ${guild.shard}`, () =>
+            split
+              .botMessagesIn(guild.channel.id)
+              .some((stored) => stored.message.content === `Echo: hello from guild ${guild.shard}`),
+          );
+          expect(split.botMessagesIn(guild.channel.id)).toHaveLength(1);
+        }
+        const answeredBy = (bot: typeof first) =>
+          bot.logs
+            .filter(logged("discord: answering a message"))
+            .map((entry) => [entry.guildId, entry.shard]);
+        expect(answeredBy(first)).toEqual([[guild0.id, 0]]);
+        expect(answeredBy(second)).toEqual([[guild1.id, 1]]);
+
+        // Each manager reports its own shards only.
+        expect(await (await fetch(`${first.base}/readyz`)).json()).toEqual({
+          ready: true,
+          checks: { "shard-0": true },
+        });
+        expect(await (await fetch(`${second.base}/readyz`)).json()).toEqual({
+          ready: true,
+          checks: { "shard-1": true },
+        });
+
+        // Slash commands are global to the application: registered once, by the holder of shard 0.
+        await first.waitForLog(logged("discord: slash commands registered"));
+        expect(second.logs.filter(logged("discord: slash commands registered"))).toHaveLength(0);
+        expect(split.commandRegistrations).toBe(1);
+
+        expect(await Promise.all([first.stop("SIGTERM"), second.stop("SIGTERM")])).toEqual([0, 0]);
+      } finally {
+        await split.close();
+      }
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
+
 describe("npm run start:sharded when the shards cannot start", () => {
   it("exits 1 with a clear message, starting no shard, when Discord rejects the token", async () => {
     const manager = await fleet.launch(

@@ -5,9 +5,11 @@ import {
   type Config,
   ExitCode,
   type Logger,
+  machineShardIds,
   type RunningHealthServer,
   startHealthServer,
 } from "../../../src/index.ts";
+import { identifyWaves } from "./identify-waves.ts";
 import { ShardReports } from "./shard-reports.ts";
 
 /** The part of GET /gateway/bot this manager uses. */
@@ -65,10 +67,12 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
 
   const gateway = await fetchGatewayInfo(token);
   const totalShards = config.DISCORD_SHARDS === "auto" ? Math.max(1, gateway.shards) : config.DISCORD_SHARDS;
+  // This machine's part when several machines share the shards (validated against the total at config time).
+  const shardList = machineShardIds(config, totalShards);
   const maxConcurrency = Math.max(1, gateway.session_start_limit.max_concurrency);
-  if (gateway.session_start_limit.remaining < totalShards) {
+  if (gateway.session_start_limit.remaining < shardList.length) {
     logger.warn(
-      { remaining: gateway.session_start_limit.remaining, totalShards },
+      { remaining: gateway.session_start_limit.remaining, shards: shardList.length },
       "fewer session starts left than shards: some shards cannot connect until Discord resets the limit",
     );
   }
@@ -80,12 +84,13 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
 
   const manager = new ShardingManager(shardEntry, {
     totalShards,
-    shardList: Array.from({ length: totalShards }, (_, id) => id),
+    shardList,
     token,
     mode: "process",
     // Respawning is ours (below): with a back-off, where discord.js would restart a failing shard at once.
     respawn: false,
-    execArgv: ["--import", "tsx"],
+    // TypeScript sources need tsx's loader; the compiled build (dist/, in the image) runs on node alone.
+    execArgv: shardEntry.endsWith(".ts") ? ["--import", "tsx"] : [],
   });
 
   let stopping = false;
@@ -95,7 +100,7 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   const respawnTimers = new Map<number, NodeJS.Timeout>();
   const failures = new Map<number, number>();
 
-  const reports = new ShardReports(manager, totalShards, () => stopping);
+  const reports = new ShardReports(manager, shardList, () => stopping);
 
   // ---- supervision ----
   function supervise(shard: Shard): void {
@@ -187,24 +192,25 @@ export async function runShardManager(options: ShardManagerOptions): Promise<voi
   }
 
   /**
-   * Discord lets each rate-limit bucket (shard id % max_concurrency) identify once per 5 s: the shards
-   * of one wave (one per bucket) start together, and the next wave waits for them and for the window.
+   * The shards of one wave (one per identify bucket) start together; the next wave waits for them and
+   * for Discord's 5 s identify window. Machines that share a bot's shards do not coordinate this:
+   * start them a few seconds apart (discord.js retries an identify Discord refuses).
    */
   async function spawnShards(): Promise<void> {
-    for (let first = 0; first < totalShards; first += maxConcurrency) {
+    const waves = identifyWaves(shardList, maxConcurrency);
+    for (const [index, wave] of waves.entries()) {
       const started = Date.now();
-      const wave = Array.from({ length: Math.min(maxConcurrency, totalShards - first) }, (_, i) => first + i);
       await Promise.all(wave.map((id) => manager.createShard(id).spawn(spawnTimeoutMs)));
-      const more = first + maxConcurrency < totalShards;
+      const more = index < waves.length - 1;
       if (more && !stopping) await sleep(Math.max(0, identifyWindowMs - (Date.now() - started)));
       if (stopping) return;
     }
   }
 
-  logger.info({ totalShards, maxConcurrency }, "starting Discord shards");
+  logger.info({ totalShards, shards: shardList, maxConcurrency }, "starting Discord shards");
   try {
     await spawnShards();
-    if (!stopping) logger.info({ totalShards }, "all shards ready");
+    if (!stopping) logger.info({ totalShards, shards: shardList }, "all shards ready");
   } catch (error) {
     if (!stopping) {
       // A shard that cannot start (bad configuration, Redis unreachable, token refused) would fail the

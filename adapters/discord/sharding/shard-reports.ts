@@ -17,7 +17,8 @@ export class ShardReports {
 
   constructor(
     private readonly manager: ShardingManager,
-    private readonly totalShards: number,
+    /** The shards this manager runs: all of them, or this machine's part (DISCORD_SHARD_IDS). */
+    private readonly shardIds: readonly number[],
     private readonly stopping: () => boolean,
   ) {
     new Gauge({
@@ -28,7 +29,7 @@ export class ShardReports {
       collect() {
         const ready = [...manager.shards.values()].filter((shard) => shard.ready).length;
         this.set({ state: "ready" }, ready);
-        this.set({ state: "not_ready" }, totalShards - ready);
+        this.set({ state: "not_ready" }, shardIds.length - ready);
       },
     });
   }
@@ -53,7 +54,7 @@ export class ShardReports {
         report !== undefined &&
         Object.values(report.checks).every(Boolean);
     });
-    for (let id = 0; id < this.totalShards; id++) checks[`shard-${id}`] ??= false; // not spawned yet
+    for (const id of this.shardIds) checks[`shard-${id}`] ??= false; // not spawned yet
     return checks;
   }
 
