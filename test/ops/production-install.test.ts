@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ShardedFakeDiscord } from "../fakes/discord/sharded-server.ts";
 import { startFakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeSlack } from "../fakes/slack/web-api.ts";
@@ -243,10 +243,16 @@ describe("the production image, replayed from the Dockerfile", () => {
     try {
       await manager.logged("all shards ready");
       expect(discord.gateway.connectedShards()).toEqual([0, 1]);
-      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({
-        ready: true,
-        checks: { "shard-0": true, "shard-1": true },
-      });
+      // A shard is ready for discord.js once connected; its bot reports ready once started too (shard 0
+      // registers the commands first), so readiness follows within moments.
+      await vi.waitFor(
+        async () =>
+          expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({
+            ready: true,
+            checks: { "shard-0": true, "shard-1": true },
+          }),
+        { timeout: 15_000, interval: 200 },
+      );
       expect(await manager.stop()).toBe(0);
     } finally {
       manager.kill();
