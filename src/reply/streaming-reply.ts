@@ -2,6 +2,7 @@ import { systemTimerClock, type TimerClock } from "./clock.ts";
 import { NativeStreamDriver } from "./native-stream-driver.ts";
 import { limitAnswerParts, PartRenderer } from "./part-renderer.ts";
 import type { ReplySurface } from "./surface.ts";
+import { TypingIndicator } from "./typing-indicator.ts";
 
 export interface StreamingReplyOptions {
   /** Least time between two text writes of one message; edits are rate limited on every platform. */
@@ -44,7 +45,7 @@ export class StreamingReply {
   private rerun = false;
   private refusal: { error: unknown } | undefined;
   private editTimer: unknown;
-  private typingTimer: unknown;
+  private readonly typing: TypingIndicator | undefined;
   private statusAt = Number.NEGATIVE_INFINITY;
   /** The platform's own streaming, while it works for this answer. */
   private native: NativeStreamDriver | undefined;
@@ -57,6 +58,12 @@ export class StreamingReply {
   ) {
     this.clock = options.clock ?? systemTimerClock;
     this.renderer = new PartRenderer(surface.messageLimit, surface.format?.bind(surface));
+    const showTyping = surface.showTyping?.bind(surface);
+    this.typing = showTyping
+      ? new TypingIndicator(showTyping, this.clock, options.typingIntervalMs ?? 8000, (error) =>
+          options.onMinorFailure?.(error, "typing"),
+        )
+      : undefined;
     const stream = surface.openNativeStream?.();
     if (stream)
       this.native = new NativeStreamDriver(stream, options.editIntervalMs, () => this.nativeStarted());
@@ -78,7 +85,7 @@ export class StreamingReply {
    */
   async showPending(placeholder: string): Promise<void> {
     if (this.shown.length > 0 || this.finalText !== undefined || this.discarded || this.refusal) return;
-    if (this.surface.pending === "typing") this.startTyping();
+    if (this.surface.pending === "typing") this.typing?.start();
     if (this.surface.pending !== "placeholder") return;
     const content = this.surface.format?.(placeholder) ?? placeholder;
     await this.exclusive(async () => {
@@ -95,7 +102,7 @@ export class StreamingReply {
    */
   showStatus(status: string): void {
     if (this.text !== "" || this.finalText !== undefined || this.discarded || this.refusal) return;
-    if (this.surface.pending === "typing") this.startTyping();
+    if (this.surface.pending === "typing") this.typing?.start();
     if (this.surface.pending !== "placeholder") return;
     const now = this.clock.now();
     if (now < this.statusAt + this.options.editIntervalMs) return;
@@ -170,22 +177,8 @@ export class StreamingReply {
     }
   }
 
-  private startTyping(): void {
-    if (!this.surface.showTyping || this.typingTimer !== undefined) return;
-    const type = () => {
-      this.surface.showTyping?.().catch((error: unknown) => this.options.onMinorFailure?.(error, "typing"));
-    };
-    const every = this.options.typingIntervalMs ?? 8000;
-    const repeat = () => {
-      type();
-      this.typingTimer = this.clock.setTimeout(repeat, every);
-    };
-    repeat();
-  }
-
   private stopTimers(): void {
-    if (this.typingTimer !== undefined) this.clock.clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
+    this.typing?.stop();
     if (this.editTimer !== undefined) this.clock.clearTimeout(this.editTimer);
     this.editTimer = undefined;
   }
@@ -334,7 +327,7 @@ export class StreamingReply {
 
   /** The stream has started: a placeholder posted while waiting gives way to it. */
   private async nativeStarted(): Promise<void> {
-    this.stopTyping();
+    this.typing?.stop();
     for (const placeholder of this.shown.splice(0)) {
       await this.surface.delete(0, placeholder.id).catch((error: unknown) => {
         this.options.onMinorFailure?.(error, "cleanup");
@@ -346,7 +339,7 @@ export class StreamingReply {
   private async post(index: number, content: string, final: boolean): Promise<string | undefined> {
     try {
       const id = await this.surface.post(index, content);
-      this.stopTyping();
+      this.typing?.stop();
       this.shown[index] = { id, content, textWrittenAt: this.clock.now() };
       if (!final) this.interimWrites += 1;
       return id;
@@ -385,10 +378,5 @@ export class StreamingReply {
       },
       Math.max(0, at - this.clock.now()),
     );
-  }
-
-  private stopTyping(): void {
-    if (this.typingTimer !== undefined) this.clock.clearTimeout(this.typingTimer);
-    this.typingTimer = undefined;
   }
 }
