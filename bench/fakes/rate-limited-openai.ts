@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalServer, readBody, sendJson } from "../../test/fakes/http.ts";
+import { chatChunkFrames } from "./sse-chunks.ts";
 
 /** The parts of a chat-completions body this fake reads. */
 export interface CompletionBody {
@@ -169,29 +170,19 @@ export async function startRateLimitedOpenAI(options: RateLimitedOpenAIOptions):
       );
       return;
     }
-    const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-      frame({
-        id,
-        object: "chat.completion.chunk",
-        created,
-        model: body.model,
-        choices: [{ index: 0, delta, finish_reason: finish }],
-      });
+    const frames = chatChunkFrames(id, body.model);
     res.writeHead(200, { "content-type": "text/event-stream", ...headers });
-    res.write(chunk({ role: "assistant", content: "" }, null));
+    res.write(frames.delta({ role: "assistant", content: "" }, null));
     const pieces = split(text, options.chunks ?? 3);
     for (const [chunkIndex, piece] of pieces.entries()) {
       if (chunkIndex > 0 && options.chunkDelayMs) await delay(options.chunkDelayMs);
       if (res.destroyed) return;
-      res.write(chunk({ content: piece }, null));
+      res.write(frames.delta({ content: piece }, null));
       options.onChunk?.({ requestIndex, chunkIndex, at: performance.now() });
     }
-    res.write(chunk({}, "stop"));
+    res.write(frames.delta({}, "stop"));
     if (body.stream_options?.include_usage) {
-      res.write(
-        frame({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage }),
-      );
+      res.write(frames.usage(usage));
     }
     res.end("data: [DONE]\n\n");
   }

@@ -3,6 +3,7 @@ import { systemClock } from "../../src/llm/clock.ts";
 import { silentLogger } from "../../src/observability/logger.ts";
 import { createRedisStores } from "../../src/state/redis/create-stores.ts";
 import { BENCH_API_KEY } from "../support/bot.ts";
+import { serveParent } from "../support/child-messages.ts";
 import { type ClientSpec, type PreparedBurst, prepareClient } from "./clients.ts";
 
 /**
@@ -27,17 +28,7 @@ let questions: string[] = [];
 let warmedUp = false;
 let closeRedis: () => Promise<void> = async () => {};
 
-process.on("message", (message: ParentMessage) => {
-  void handle(message).catch((error: unknown) => {
-    process.send?.({
-      type: "error",
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-  });
-});
-process.on("disconnect", () => {
-  void closeRedis().finally(() => process.exit(0));
-});
+serveParent<ParentMessage>(handle, () => closeRedis());
 
 async function handle(message: ParentMessage): Promise<void> {
   if (message.type === "setup") {

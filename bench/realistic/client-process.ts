@@ -3,6 +3,7 @@ import { systemClock } from "../../src/llm/clock.ts";
 import { silentLogger } from "../../src/observability/logger.ts";
 import { createRedisStores } from "../../src/state/redis/create-stores.ts";
 import { BENCH_API_KEY } from "../support/bot.ts";
+import { serveParent } from "../support/child-messages.ts";
 import {
   botAsker,
   oracleAsker,
@@ -32,17 +33,7 @@ type Asker = Parameters<typeof runQuestions>[1];
 let prepared: { run: RealisticRun; ask?: Asker } | undefined;
 let closeRedis: () => Promise<void> = async () => {};
 
-process.on("message", (message: RealisticMessage) => {
-  void handle(message).catch((error: unknown) => {
-    process.send?.({
-      type: "error",
-      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-    });
-  });
-});
-process.on("disconnect", () => {
-  void closeRedis().finally(() => process.exit(0));
-});
+serveParent<RealisticMessage>(handle, () => closeRedis());
 
 async function handle(message: RealisticMessage): Promise<void> {
   if (message.type === "setup") {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createLocalServer, readBody, sendJson } from "../../test/fakes/http.ts";
 import type { CompletionBody } from "../fakes/rate-limited-openai.ts";
+import { chatChunkFrames } from "../fakes/sse-chunks.ts";
 import { type AnswerPlan, planOf } from "./plan.ts";
 
 /**
@@ -191,18 +192,9 @@ export async function startContinuousOpenAI(options: ProviderOptions): Promise<C
     promptTokens: number,
   ): Promise<void> {
     const id = `chatcmpl-c${counts.admitted}`;
-    const created = Math.floor(Date.now() / 1000);
-    const frame = (payload: unknown) => `data: ${JSON.stringify(payload)}\n\n`;
-    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-      frame({
-        id,
-        object: "chat.completion.chunk",
-        created,
-        model: body.model,
-        choices: [{ index: 0, delta, finish_reason: finish }],
-      });
+    const frames = chatChunkFrames(id, body.model);
     res.writeHead(200, { "content-type": "text/event-stream", ...quota });
-    res.write(chunk({ role: "assistant", content: "" }, null));
+    res.write(frames.delta({ role: "assistant", content: "" }, null));
     const ms = options.msPerSecond;
     const started = performance.now();
     await delay(plan.firstTokenSeconds * ms);
@@ -210,22 +202,20 @@ export async function startContinuousOpenAI(options: ProviderOptions): Promise<C
     for (let sent = 0; sent < plan.tokens; ) {
       if (res.destroyed) return;
       const n = Math.min(perChunk, plan.tokens - sent);
-      res.write(chunk({ content: " word".repeat(n) }, null));
+      res.write(frames.delta({ content: " word".repeat(n) }, null));
       sent += n;
       // Paced from the start, so timer lateness does not add up over a long answer.
       const due = started + (plan.firstTokenSeconds + sent / plan.tokensPerSecond) * ms;
       if (sent < plan.tokens) await delay(Math.max(0, due - performance.now()));
     }
-    res.write(chunk({}, "stop"));
+    res.write(frames.delta({}, "stop"));
     if (body.stream_options?.include_usage) {
       const usage = {
         prompt_tokens: promptTokens,
         completion_tokens: plan.tokens,
         total_tokens: promptTokens + plan.tokens,
       };
-      res.write(
-        frame({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage }),
-      );
+      res.write(frames.usage(usage));
     }
     res.end("data: [DONE]\n\n");
   }

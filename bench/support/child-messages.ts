@@ -31,3 +31,24 @@ export function nextClientMessage<Done>(
     child.on("exit", onExit);
   });
 }
+
+/**
+ * The client side: runs `handle` for each message from the parent (a failure is reported as an
+ * `error` message, never thrown), and `close` before exiting when the parent goes away.
+ */
+export function serveParent<Message>(
+  handle: (message: Message) => Promise<void>,
+  close: () => Promise<void>,
+): void {
+  process.on("message", (message: Message) => {
+    void handle(message).catch((error: unknown) => {
+      process.send?.({
+        type: "error",
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    });
+  });
+  process.on("disconnect", () => {
+    void close().finally(() => process.exit(0));
+  });
+}
