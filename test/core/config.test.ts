@@ -6,19 +6,10 @@ import { ConfigError, isSecretVariable, machineShardIds, parseConfig } from "../
 import { loadConfigOrExit } from "../../src/config/load.ts";
 import { env } from "../../src/config/variable.ts";
 import { allVariables } from "../../src/config/variables/index.ts";
+import { problemsOf } from "../support/config-problems.ts";
 
 const KEY = "sk-CANARY-config-key-1234";
 const minimal = { OPENAI_API_KEY: KEY };
-
-function problemsOf(environment: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("parseConfig", () => {
   it("needs only the API key and fills documented defaults", () => {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Config, ConfigError, parseConfig, secretVariableNames } from "../../src/config/config.ts";
+import { type Config, parseConfig, secretVariableNames } from "../../src/config/config.ts";
 import { configurationTable, envExample } from "../../src/config/docs.ts";
+import { problemsOf } from "../support/config-problems.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "secret-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,16 +23,6 @@ function secretFile(name: string, content: string): string {
   const path = join(dir, name.toLowerCase());
   writeFileSync(path, content);
   return path;
-}
-
-function problemsOf(environment: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("secrets from files (<NAME>_FILE)", () => {
